@@ -1,0 +1,1 @@
+"""How stages hand work on. In-process batching queue by default; NATS JetStream to scale out."""

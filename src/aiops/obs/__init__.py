@@ -1,0 +1,1 @@
+"""Observability of aiops itself: its Prometheus metrics and its structured logs."""

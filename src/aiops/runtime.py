@@ -1,0 +1,188 @@
+"""Wiring: the one place that builds the store, the configuration and the pipeline.
+
+`web`, the CLI, the demo and the benchmarks all build a `Runtime` from `Settings`; stage
+packages never construct their own collaborators.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import structlog
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from aiops.bus.inprocess import GroupCommitQueue
+from aiops.cmdb.loader import load_cmdb, load_policies
+from aiops.cmdb.topology import Topology
+from aiops.config import Settings, load_config_file
+from aiops.correlate.runner import BatchResult, CorrelationRunner
+from aiops.model import Event, Sample
+from aiops.model.cmdb import Cmdb
+from aiops.model.ingest import IngestConfig
+from aiops.model.policy import Policies
+from aiops.obs.metrics import PlatformMetrics
+from aiops.store import audit
+from aiops.store.database import make_engine, migrate, session_factory
+from aiops.store.repos.correlation import SqlCorrelationUnit
+
+log = structlog.get_logger("aiops.runtime")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ConfigSet:
+    """The service manager's files, loaded and validated together."""
+
+    directory: Path | None
+    policies: Policies = field(default_factory=Policies)
+    cmdb: Cmdb | None = None
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    files: dict[str, str] = field(default_factory=dict)  # name -> sha256, for the audit
+
+    @classmethod
+    def load(cls, directory: Path | None) -> ConfigSet:
+        cs = cls(directory)
+        if directory is None:
+            return cs
+        if not directory.is_dir():
+            from aiops.errors import ConfigError
+
+            raise ConfigError(f"{directory}: config directory does not exist")
+        loaders: dict[str, Callable[[Path], object]] = {
+            "policies.yaml": lambda p: setattr(cs, "policies", load_policies(p)),
+            "cmdb.yaml": lambda p: setattr(cs, "cmdb", load_cmdb(p)),
+            "ingest.yaml": lambda p: setattr(cs, "ingest", load_config_file(p, IngestConfig)),
+        }
+        for name, load in loaders.items():
+            path = directory / name
+            if path.exists():
+                load(path)
+                cs.files[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return cs
+
+
+class Runtime:
+    """Store + config + correlation pipeline; sync `process` and async `submit`."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        config: ConfigSet | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        engine: Engine | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.config = config if config is not None else ConfigSet.load(settings.config_dir)
+        self.engine = engine if engine is not None else make_engine(settings.database_url)
+        migrate(self.engine)
+        self.sessions: sessionmaker[Session] = session_factory(self.engine)
+        self.metrics = PlatformMetrics()
+        self.topology = Topology(self.config.cmdb)
+        self.runner = CorrelationRunner(
+            policies=self.config.policies, cmdb=self.config.cmdb, topology=self.topology, clock=clock
+        )
+        self.queue: GroupCommitQueue[Event, BatchResult] = GroupCommitQueue(self._handle_groups)
+        self.sample_sinks: list[Callable[[Sequence[Sample]], None]] = []
+        self.batch_listeners: list[Callable[[BatchResult], None]] = []
+        self.record_config()
+
+    # -- configuration ---------------------------------------------------------------
+    def record_config(self, actor: str = "system") -> None:
+        """Audit each config file whose content changed since the last recorded version."""
+        with self.sessions.begin() as s:
+            for name, digest in sorted(self.config.files.items()):
+                last = audit.latest(s, entity="config", entity_id=name)
+                prev = (last.after or {}).get("sha256") if last is not None else None
+                if prev == digest:
+                    continue
+                audit.append(
+                    s, actor=actor, entity="config", entity_id=name,
+                    action="create" if prev is None else "update",
+                    before={"sha256": prev} if prev else None,
+                    after={"sha256": digest, "directory": str(self.config.directory)},
+                    now=self.clock(),
+                )
+                log.info("config.recorded", file=name, sha256=digest[:12])
+
+    def ingest_token(self, source: str) -> list[str]:
+        """Tokens accepted for `source`: its own (via token_env) and AIOPS_INGEST_TOKEN."""
+        tokens: list[str] = []
+        cfg = self.config.ingest.sources.get(source)
+        if cfg is not None and cfg.token_env:
+            value = os.environ.get(cfg.token_env)
+            if value:
+                tokens.append(value)
+        shared = self.settings.ingest_token or os.environ.get("AIOPS_INGEST_TOKEN")
+        if shared:
+            tokens.append(shared)
+        return tokens
+
+    # -- the pipeline ----------------------------------------------------------------
+    def process(self, events: Sequence[Event]) -> BatchResult:
+        """Correlate and commit one batch in one transaction (CLI, bench, tests)."""
+        start = time.perf_counter()
+        with self.sessions.begin() as s:
+            result = self.runner.process(events, SqlCorrelationUnit(s))
+        self._observe(result, time.perf_counter() - start)
+        return result
+
+    def _handle_groups(self, groups: Sequence[list[Event]]) -> list[BatchResult | BaseException]:
+        start = time.perf_counter()
+        try:
+            with self.sessions.begin() as s:
+                results: list[BatchResult | BaseException] = [
+                    self.runner.process(g, SqlCorrelationUnit(s)) for g in groups
+                ]
+        except Exception:
+            if len(groups) == 1:
+                raise
+            # One bad group must not fail the others: retry each on its own.
+            return [self._one(g) for g in groups]
+        elapsed = time.perf_counter() - start
+        for r in results:
+            if isinstance(r, BatchResult):
+                self._observe(r, elapsed)
+        return results
+
+    def _one(self, group: list[Event]) -> BatchResult | BaseException:
+        try:
+            return self.process(group)
+        except Exception as exc:
+            log.error("pipeline.batch_failed", events=len(group), error=str(exc))
+            return exc
+
+    async def submit(self, events: list[Event]) -> BatchResult:
+        return await self.queue.submit(events)
+
+    def publish_samples(self, samples: Sequence[Sample]) -> None:
+        for sink in self.sample_sinks:
+            sink(samples)
+
+    def _observe(self, result: BatchResult, seconds: float) -> None:
+        self.metrics.pipeline_seconds.observe(seconds)
+        if result.duplicates:
+            self.metrics.duplicates.inc(result.duplicates)
+        if result.incidents_opened:
+            self.metrics.incidents_opened.inc(len(result.incidents_opened))
+            for iid in result.incidents_opened:
+                log.info("incident.opened", incident_id=iid)
+        for listener in self.batch_listeners:
+            listener(result)
+
+    async def aclose(self) -> None:
+        await self.queue.stop()
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Repositories: every SQL statement lives here; they return `aiops.model` types."""
