@@ -133,8 +133,13 @@ class Runtime:
     def process(self, events: Sequence[Event]) -> BatchResult:
         """Correlate and commit one batch in one transaction (CLI, bench, tests)."""
         start = time.perf_counter()
-        with self.sessions.begin() as s:
-            result = self.runner.process(events, SqlCorrelationUnit(s))
+        try:
+            with self.sessions.begin() as s:
+                result = self.runner.process(events, SqlCorrelationUnit(s))
+        except BaseException:
+            self.runner.forget()
+            raise
+        self.runner.committed()
         self._observe(result, time.perf_counter() - start)
         return result
 
@@ -146,10 +151,12 @@ class Runtime:
                     self.runner.process(g, SqlCorrelationUnit(s)) for g in groups
                 ]
         except Exception:
+            self.runner.forget()
             if len(groups) == 1:
                 raise
             # One bad group must not fail the others: retry each on its own.
             return [self._one(g) for g in groups]
+        self.runner.committed()
         elapsed = time.perf_counter() - start
         for r in results:
             if isinstance(r, BatchResult):

@@ -10,7 +10,6 @@ counts and last-seen times.
 
 from __future__ import annotations
 
-import dataclasses
 import secrets
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +50,7 @@ class CorrelationUnit(Protocol):
     def incident_members(self, incident_ids: Collection[str]) -> dict[str, list[Alert]]: ...
     def insert_events(self, events: Sequence[tuple[Event, str | None]]) -> None: ...
     def upsert_alerts(self, alerts: Sequence[Alert]) -> None: ...
+    def touch_alerts(self, alerts: Sequence[Alert]) -> None: ...  # last_seen and count only
     def upsert_incidents(self, incidents: Sequence[Incident]) -> None: ...
     def add_timeline(self, incident_id: str, entry: TimelineEntry) -> None: ...
     def finish(self) -> None: ...
@@ -102,7 +102,14 @@ def _snapshot(model: Alert | Incident) -> dict[str, Any]:
 
 
 class CorrelationRunner:
-    """Stateless between batches: everything it knows comes from the unit of work."""
+    """Correlates batches. The store is the truth; the runner only caches what it can check.
+
+    Between batches it keeps each active incident's grouping context and members, keyed
+    by the incident's `updated_at`: a batch reloads only incidents changed elsewhere
+    (another worker, a person acknowledging). The caller reports the transaction's
+    outcome with `committed()` or `forget()`, so a rolled-back batch never leaves its
+    state behind.
+    """
 
     def __init__(
         self,
@@ -119,10 +126,35 @@ class CorrelationRunner:
         self.clock = clock
         self.actor = actor
         self._services: dict[str, Service] = {s.name: s for s in cmdb.services} if cmdb else {}
+        self._cache: dict[str, tuple[datetime, IncidentContext, list[Alert]]] = {}
+        self._pending: list[_Batch] = []
 
     def process(self, events: Sequence[Event], unit: CorrelationUnit) -> BatchResult:
         batch = _Batch(self, unit, self.clock())
-        return batch.run(events)
+        result = batch.run(events)
+        self._pending.append(batch)
+        return result
+
+    def committed(self) -> None:
+        """The transaction holding the processed batches committed: keep their state."""
+        for batch in self._pending:
+            for iid, inc in batch.incidents.items():
+                if inc.state in ACTIVE_STATES and iid in batch.contexts:
+                    self._cache[iid] = (inc.updated_at, batch.contexts[iid], batch.members.get(iid, []))
+                else:
+                    self._cache.pop(iid, None)
+        self._pending.clear()
+
+    def forget(self) -> None:
+        """The transaction rolled back: drop everything cached."""
+        self._pending.clear()
+        self._cache.clear()
+
+    def cached(self, incident: Incident) -> tuple[IncidentContext, list[Alert]] | None:
+        hit = self._cache.get(incident.id)
+        if hit is None or hit[0] != incident.updated_at:
+            return None
+        return hit[1], hit[2]
 
     def service(self, name: str | None) -> Service | None:
         if name is None:
@@ -137,7 +169,8 @@ class _Batch:
         self.r, self.unit, self.now = runner, unit, now
         self.result = BatchResult()
         self.alerts: dict[str, Alert] = {}  # by fingerprint
-        self.dirty_alerts: dict[str, Alert] = {}
+        self.dirty_alerts: dict[str, Alert] = {}  # changed beyond counters: full write
+        self.touched_alerts: dict[str, Alert] = {}  # repeats: last_seen and count only
         self.incidents: dict[str, Incident] = {}
         self.dirty_incidents: dict[str, Incident] = {}
         self.contexts: dict[str, IncidentContext] = {}
@@ -170,11 +203,20 @@ class _Batch:
         corr = self.r.policies.correlation
         horizon = max(corr.window_s, corr.mitigated_window_s)
         since = min(earliest, self.now) - timedelta(seconds=horizon)
+        missing: list[Incident] = []
         for inc in self.unit.active_incidents(since):
             self.incidents[inc.id] = inc
-        self.members = self.unit.incident_members(list(self.incidents))
-        for inc in self.incidents.values():
-            self._refresh_context(inc)
+            hit = self.r.cached(inc)
+            if hit is None:
+                missing.append(inc)
+                continue
+            ctx, members = hit
+            ctx.incident = inc
+            self.contexts[inc.id], self.members[inc.id] = ctx, members
+        if missing:
+            self.members.update(self.unit.incident_members([i.id for i in missing]))
+            for inc in missing:
+                self._refresh_context(inc)
 
     def _refresh_context(self, inc: Incident) -> None:
         self.contexts[inc.id] = IncidentContext.build(
@@ -190,7 +232,7 @@ class _Batch:
         self.alerts[alert.fingerprint] = alert
         if res.outcome is DedupOutcome.repeat:
             self.result.alerts_updated += 1
-            self.dirty_alerts[alert.fingerprint] = alert
+            self.touched_alerts[alert.fingerprint] = alert
             if alert.incident_id and alert.incident_id in self.contexts:
                 self._touch(alert)
             return alert.id
@@ -219,7 +261,7 @@ class _Batch:
     def _touch(self, alert: Alert) -> None:
         ctx = self.contexts[alert.incident_id or ""]
         if alert.last_seen > ctx.last_activity:
-            self.contexts[ctx.incident.id] = dataclasses.replace(ctx, last_activity=alert.last_seen)
+            ctx.last_activity = alert.last_seen
 
     def _group(self, alert: Alert) -> Alert:
         decision = assign(
@@ -288,7 +330,9 @@ class _Batch:
                 priority=priority(impact, urgency, self.r.policies.priority),
             )
         inc = inc.model_copy(update=update)
-        self._store_incident(inc, before, audit_priority=before.priority != inc.priority)
+        self._store_incident(
+            inc, before, audit_priority=before.priority != inc.priority, joined=alert
+        )
         self._timeline(
             inc.id, "alert", f"Alert {alert.name} joined: {decision.rule.value}", decision
         )
@@ -332,7 +376,9 @@ class _Batch:
                 ),
             )
 
-    def _store_incident(self, inc: Incident, before: Incident, *, audit_priority: bool) -> None:
+    def _store_incident(
+        self, inc: Incident, before: Incident, *, audit_priority: bool, joined: Alert | None = None
+    ) -> None:
         self.incidents[inc.id] = inc
         self.dirty_incidents[inc.id] = inc
         if (
@@ -340,7 +386,15 @@ class _Batch:
             and inc.id not in self.result.incidents_updated
         ):
             self.result.incidents_updated.append(inc.id)
-        self._refresh_context(inc)
+        ctx = self.contexts.get(inc.id)
+        if ctx is None:
+            self._refresh_context(inc)
+        elif joined is not None:
+            self.contexts[inc.id] = ctx.with_alert(
+                inc, joined, topology=self.r.topology, policy=self.r.policies.correlation
+            )
+        else:
+            ctx.incident = inc
         if audit_priority:
             self.unit.audit(
                 actor=self.r.actor,
@@ -371,6 +425,10 @@ class _Batch:
             self.unit.upsert_incidents(list(self.dirty_incidents.values()))
         if self.dirty_alerts:
             self.unit.upsert_alerts(list(self.dirty_alerts.values()))
+        touched = [a for fp, a in self.touched_alerts.items() if fp not in self.dirty_alerts]
+        if touched:
+            # the latest object per fingerprint carries the final counters
+            self.unit.touch_alerts([self.alerts[a.fingerprint] for a in touched])
         if stored:
             self.unit.insert_events(stored)
         self.unit.finish()

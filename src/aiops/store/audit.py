@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from aiops.model import AuditRecord
@@ -59,6 +59,19 @@ def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if value is None else json.loads(canonical(value))
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One record to append; `seq` and the hashes are assigned under the head lock."""
+
+    actor: str
+    entity: str
+    entity_id: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    now: datetime
+
+
 def append(
     session: Session,
     *,
@@ -70,46 +83,44 @@ def append(
     after: dict[str, Any] | None,
     now: datetime,
 ) -> AuditRecord:
-    """Append one record inside the caller's transaction.
+    """Append one record inside the caller's transaction."""
+    return append_many(session, [Entry(actor, entity, entity_id, action, before, after, now)])[0]
+
+
+def append_many(session: Session, entries: Sequence[Entry]) -> list[AuditRecord]:
+    """Append records in order, inside the caller's transaction, under one head lock.
 
     The head row is locked FOR UPDATE, so concurrent writers on PostgreSQL take turns;
-    SQLite serialises writers anyway.
+    SQLite serialises writers anyway. One lock and one bulk insert per batch is what keeps
+    auditing every state change affordable at thousands of events per second.
     """
+    if not entries:
+        return []
     head = session.execute(
         select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
     ).scalar_one_or_none()
     if head is None:
         head = AuditHeadRow(id=1, seq=0, hash=GENESIS)
         session.add(head)
-    seq = head.seq + 1
-    at = now.astimezone(UTC)
-    before_j, after_j = _jsonable(before), _jsonable(after)
-    digest = record_hash(
-        prev_hash=head.hash,
-        seq=seq,
-        at=at,
-        actor=actor,
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        before=before_j,
-        after=after_j,
-    )
-    row = AuditRow(
-        seq=seq,
-        at=at,
-        actor=actor,
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        before=before_j,
-        after=after_j,
-        prev_hash=head.hash,
-        hash=digest,
-    )
-    session.add(row)
-    head.seq, head.hash = seq, digest
-    return _to_model(row)
+    seq, prev = head.seq, head.hash
+    rows: list[dict[str, Any]] = []
+    for e in entries:
+        seq += 1
+        at = e.now.astimezone(UTC)
+        before_j, after_j = _jsonable(e.before), _jsonable(e.after)
+        digest = record_hash(
+            prev_hash=prev, seq=seq, at=at, actor=e.actor, entity=e.entity,
+            entity_id=e.entity_id, action=e.action, before=before_j, after=after_j,
+        )
+        rows.append({
+            "seq": seq, "at": at, "actor": e.actor, "entity": e.entity,
+            "entity_id": e.entity_id, "action": e.action, "before": before_j,
+            "after": after_j, "prev_hash": prev, "hash": digest,
+        })
+        prev = digest
+    session.execute(insert(AuditRow), rows)
+    head.seq, head.hash = seq, prev
+    return [AuditRecord(**r) for r in rows]
 
 
 @dataclass(frozen=True)

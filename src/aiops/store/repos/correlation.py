@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from aiops.model import Alert, Event, Incident, IncidentState, TimelineEntry
@@ -38,6 +38,7 @@ class SqlCorrelationUnit:
         self._alert_ids: set[str] = set()
         self._incident_ids: set[str] = set()
         self._timeline: list[dict[str, Any]] = []
+        self._audit: list[audit.Entry] = []
 
     def known_event_ids(self, ids: Collection[str]) -> set[str]:
         found: set[str] = set()
@@ -80,10 +81,21 @@ class SqlCorrelationUnit:
         return out
 
     def insert_events(self, events: Sequence[tuple[Event, str | None]]) -> None:
-        self.session.execute(insert(EventRow), [event_values(e, a) for e, a in events])
+        self.session.execute(EventRow.__table__.insert(), [event_values(e, a) for e, a in events])
 
     def upsert_alerts(self, alerts: Sequence[Alert]) -> None:
         self._upsert(AlertRow, [alert_values(a) for a in alerts], self._alert_ids)
+
+    def touch_alerts(self, alerts: Sequence[Alert]) -> None:
+        t = AlertRow.__table__
+        stmt = (
+            t.update()
+            .where(t.c.id == bindparam("b_id"))
+            .values(last_seen=bindparam("last_seen"), count=bindparam("count"))
+        )
+        self.session.execute(
+            stmt, [{"b_id": a.id, "last_seen": a.last_seen, "count": a.count} for a in alerts]
+        )
 
     def upsert_incidents(self, incidents: Sequence[Incident]) -> None:
         self._upsert(IncidentRow, [incident_values(i) for i in incidents], self._incident_ids)
@@ -92,10 +104,15 @@ class SqlCorrelationUnit:
         old = [v for v in values if v["id"] in known]
         new = [v for v in values if v["id"] not in known]
         if new:
-            self.session.execute(insert(table), new)
+            self.session.execute(table.__table__.insert(), new)
             known.update(v["id"] for v in new)
         if old:
-            self.session.execute(update(table), old)
+            t = table.__table__
+            cols = [c for c in old[0] if c != "id"]
+            stmt = t.update().where(t.c.id == bindparam("b_id")).values(
+                {c: bindparam(c) for c in cols}
+            )
+            self.session.execute(stmt, [{**{c: v[c] for c in cols}, "b_id": v["id"]} for v in old])
 
     def add_timeline(self, incident_id: str, entry: TimelineEntry) -> None:
         # Buffered: the incident row it references is only written at the end of the batch.
@@ -105,6 +122,8 @@ class SqlCorrelationUnit:
         )
 
     def finish(self) -> None:
+        audit.append_many(self.session, self._audit)
+        self._audit = []
         if self._timeline:
             self.session.execute(insert(TimelineRow), self._timeline)
             self._timeline = []
@@ -120,7 +139,4 @@ class SqlCorrelationUnit:
         after: dict[str, Any] | None,
         now: datetime,
     ) -> None:
-        audit.append(
-            self.session, actor=actor, entity=entity, entity_id=entity_id, action=action,
-            before=before, after=after, now=now,
-        )
+        self._audit.append(audit.Entry(actor, entity, entity_id, action, before, after, now))
