@@ -100,8 +100,8 @@ def otlp_logs() -> dict[str, Any]:
             "scopeLogs": [{
                 "scope": {"name": "sulu.app"},
                 "logRecords": [{
-                    "timeUnixNano": "1795662000000000000",
-                    "observedTimeUnixNano": "1795662000100000000",
+                    "timeUnixNano": "1795575600000000000",
+                    "observedTimeUnixNano": "1795575600100000000",
                     "severityNumber": 17,
                     "severityText": "ERROR",
                     "body": {"stringValue": "connection pool exhausted: timeout after 5.0s"},
@@ -123,10 +123,10 @@ def otlp_metrics() -> dict[str, Any]:
                 "scope": {"name": "sulu"},
                 "metrics": [
                     {"name": "sulu_queue_depth", "gauge": {"dataPoints": [
-                        {"timeUnixNano": "1795662000000000000", "asInt": "7"}]}},
+                        {"timeUnixNano": "1795575600000000000", "asInt": "7"}]}},
                     {"name": "sulu_requests", "sum": {
                         "aggregationTemporality": 2, "isMonotonic": True,
-                        "dataPoints": [{"timeUnixNano": "1795662000000000000", "asDouble": 1234.0,
+                        "dataPoints": [{"timeUnixNano": "1795575600000000000", "asDouble": 1234.0,
                                         "attributes": [{"key": "status",
                                                         "value": {"stringValue": "500"}}]}]}},
                 ],

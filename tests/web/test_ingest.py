@@ -173,7 +173,7 @@ BAD: list[tuple[str, str, Any, dict[str, str], int, str]] = [
      json.loads(json.dumps(payloads.otlp_logs()).replace("5b8efff798038103d269b633813fc60c",
                                                           "zz")), {}, 422, "invalid_payload"),
     ("otlp-metrics-bad-time", "/v1/metrics",
-     json.loads(json.dumps(payloads.otlp_metrics()).replace("1795662000000000000", "soon")),
+     json.loads(json.dumps(payloads.otlp_metrics()).replace("1795575600000000000", "soon")),
      {}, 422, "invalid_payload"),
     ("unknown-source", "/api/v1/ingest/zabbix", {"x": 1}, {}, 404, "unknown_source"),
 ]

@@ -16,7 +16,7 @@ from aiops.config import Settings, default_config_dir
 from aiops.errors import AiopsError, ConfigError, InvalidInput
 from aiops.model import Event
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # never wrap file:line messages
 out = Console()
 
 DbOpt = Annotated[
