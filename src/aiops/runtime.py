@@ -31,6 +31,7 @@ from aiops.obs.metrics import PlatformMetrics
 from aiops.store import audit
 from aiops.store.database import make_engine, migrate, session_factory
 from aiops.store.repos.correlation import SqlCorrelationUnit
+from aiops.store.series import SeriesStore
 
 log = structlog.get_logger("aiops.runtime")
 
@@ -94,7 +95,8 @@ class Runtime:
             policies=self.config.policies, cmdb=self.config.cmdb, topology=self.topology, clock=clock
         )
         self.queue: GroupCommitQueue[Event, BatchResult] = GroupCommitQueue(self._handle_groups)
-        self.sample_sinks: list[Callable[[Sequence[Sample]], None]] = []
+        self.series = SeriesStore()
+        self.sample_sinks: list[Callable[[Sequence[Sample]], None]] = [self.series.add]
         self.batch_listeners: list[Callable[[BatchResult], None]] = []
         self.record_config()
 

@@ -59,6 +59,9 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8080,
     db: DbOpt = None,
     config: ConfigOpt = None,
+    sources: Annotated[
+        bool, typer.Option(help="Run the pull sources and rules of sources.yaml/rules.yaml.")
+    ] = True,
 ) -> None:
     """Run the API, the ingest endpoints and the control site.
 
@@ -72,9 +75,30 @@ def serve(
     settings = settings_from(db, config, host=host, port=port)
     configure(settings.log_format)
     runtime = runtime_or_exit(settings)
-    app = create_app(settings, runtime=runtime)
+    background = []
+    if sources:
+        worker = worker_or_none(runtime, settings.config_dir)
+        if worker is not None:
+            background.append(worker.run)
+            err.print(f"pulling {len(worker.sources)} source(s) from sources.yaml; "
+                      f"analyzers: {', '.join(a.name for a in worker.analyzers) or 'none'}")
+    app = create_app(settings, runtime=runtime, background=background)
     err.print(f"aiops serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(app, host=host, port=port, log_config=None)
+
+
+def worker_or_none(runtime: Any, config_dir: Path | None):  # type: ignore[no-untyped-def]
+    """The worker for `sources.yaml`, or None (with the reason on stderr) if it can't run."""
+    from aiops.worker import build_worker
+
+    if config_dir is None:
+        return None
+    try:
+        return build_worker(runtime, config_dir)
+    except ConfigError as exc:
+        err.print(f"[yellow]sources.yaml not started[/yellow] (the API still runs): {exc}",
+                  highlight=False)
+        return None
 
 
 def ingest(

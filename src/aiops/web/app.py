@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -17,17 +18,29 @@ from aiops.web.api import audit, incidents
 from aiops.web.ingest import routes as ingest
 
 
-def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    runtime: Runtime | None = None,
+    background: Sequence[Callable[[], Awaitable[None]]] = (),
+) -> FastAPI:
+    """The app. `background` coroutines (e.g. the worker) run while the app serves."""
     settings = settings or Settings()
     rt = runtime if runtime is not None else Runtime(settings)
     own_runtime = runtime is None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        await rt.aclose()
-        if own_runtime:
-            rt.close()
+        tasks = [asyncio.create_task(fn()) for fn in background]
+        try:
+            yield
+        finally:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await rt.aclose()
+            if own_runtime:
+                rt.close()
 
     app = FastAPI(
         title="aiops-custom-agent",
