@@ -247,3 +247,17 @@ async def test_each_source_has_its_own_token(
     own = await client.post("/api/v1/ingest/alertmanager", json=am,
                             headers={"authorization": "Bearer am-token"})
     assert own.status_code == 200
+
+
+async def test_a_repeat_that_escalates_severity_is_stored(
+    client: httpx.AsyncClient, runtime: Runtime, clock
+) -> None:  # type: ignore[no-untyped-def]
+    ev = {"source": "probe", "summary": "sulu slow", "service": "sulu", "severity": "warning",
+          "fingerprint": "fp-slow"}
+    await client.post("/api/v1/events", json=ev)
+    clock.advance(30)
+    await client.post("/api/v1/events", json={**ev, "severity": "critical",
+                                               "occurred_at": clock.now.isoformat()})
+    with runtime.sessions() as s:
+        alert = s.execute(select(AlertRow)).scalar_one()
+    assert alert.severity == "critical" and alert.count == 2

@@ -101,6 +101,15 @@ def _snapshot(model: Alert | Incident) -> dict[str, Any]:
     return model.model_dump(mode="json")
 
 
+def _described_alike(a: Alert, b: Alert) -> bool:
+    """True when only the counters (count, last_seen) differ between two versions."""
+    return (
+        a.first_seen == b.first_seen and a.severity == b.severity and a.summary == b.summary
+        and a.name == b.name and a.service == b.service and a.ci == b.ci
+        and a.labels == b.labels
+    )
+
+
 class CorrelationRunner:
     """Correlates batches. The store is the truth; the runner only caches what it can check.
 
@@ -232,7 +241,10 @@ class _Batch:
         self.alerts[alert.fingerprint] = alert
         if res.outcome is DedupOutcome.repeat:
             self.result.alerts_updated += 1
-            self.touched_alerts[alert.fingerprint] = alert
+            if existing is not None and _described_alike(existing, alert):
+                self.touched_alerts[alert.fingerprint] = alert
+            else:  # severity, summary, labels or first_seen moved: write it all
+                self.dirty_alerts[alert.fingerprint] = alert
             if alert.incident_id and alert.incident_id in self.contexts:
                 self._touch(alert)
             return alert.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiops.model import Alert, Event, Incident, TimelineEntry
+from aiops.model import Alert, Event, EventStatus, Incident, Severity, TimelineEntry
 from aiops.store.tables import AlertRow, EventRow, IncidentRow, TimelineRow
 
 ALERT_COLUMNS = [c.key for c in AlertRow.__table__.columns]
@@ -22,11 +22,13 @@ def alert_values(a: Alert) -> dict[str, Any]:
 
 
 def alert_model(r: AlertRow | Any) -> Alert:
-    return Alert(
+    # Rows were validated on the way in: construct without re-validating (hot path),
+    # converting the enum columns by hand.
+    return Alert.model_construct(
         id=r.id, fingerprint=r.fingerprint, source=r.source, name=r.name, service=r.service,
-        ci=r.ci, severity=r.severity, summary=r.summary, labels=r.labels or {}, state=r.state,
-        first_seen=r.first_seen, last_seen=r.last_seen, resolved_at=r.resolved_at, count=r.count,
-        incident_id=r.incident_id,
+        ci=r.ci, severity=Severity(r.severity), summary=r.summary, labels=r.labels or {},
+        state=EventStatus(r.state), first_seen=r.first_seen, last_seen=r.last_seen,
+        resolved_at=r.resolved_at, count=r.count, incident_id=r.incident_id,
     )
 
 

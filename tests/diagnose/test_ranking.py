@@ -1,0 +1,112 @@
+"""The scorer: a fault at the end of a call chain is blamed on the end, not on its callers."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from rca_factories import T0, chain_case, series
+
+from aiops.diagnose import Change, KnownError, LogSignal, has_root_cause, rank
+from aiops.diagnose.case import Case, Symptom
+
+
+def _names(case: Case) -> list[str]:
+    return [c.ci for c in rank(case)]
+
+
+def test_fault_at_the_end_of_the_chain_ranks_first() -> None:
+    # c is slow; b and a are slow because they wait for it, and a is even slower in z terms
+    case = chain_case({"a": 4.0, "b": 3.5, "c": 3.0})
+    assert _names(case)[0] == "c"
+
+
+def test_without_the_graph_the_largest_anomaly_wins() -> None:
+    case = chain_case({"a": 10.0, "b": 3.5, "c": 3.0}, edges=False)
+    assert _names(case)[0] == "a"
+
+
+def test_fault_in_the_middle_is_blamed_on_the_middle() -> None:
+    case = chain_case({"a": 3.0, "b": 3.0})
+    assert _names(case)[0] == "b"
+
+
+def test_symptom_is_its_own_root_cause_when_its_callees_are_normal() -> None:
+    assert _names(chain_case({"a": 3.0}))[0] == "a"
+
+
+def test_node_the_symptom_does_not_call_is_demoted() -> None:
+    case = chain_case({"a": 3.0, "b": 3.0})
+    case.series.append(series("z", "latency", 0.1, 3.3, seed=9))  # unrelated, a bit larger
+    case.nodes.append("z")
+    assert _names(case)[0] == "b"
+
+
+def test_every_candidate_has_ci_score_and_evidence() -> None:
+    out = [c.as_dict() for c in rank(chain_case({"c": 3.0}))]
+    assert [c["ci"] for c in out][0] == "c"
+    for c in out:
+        assert isinstance(c["score"], float) and c["evidence"]
+    top = " ".join(out[0]["evidence"])
+    assert "robust z" in top and "onset" in top and "downstream of the symptom a" in top
+    json.dumps(out)  # serialisable as is
+
+
+def test_recent_change_breaks_a_tie_between_equal_anomalies() -> None:
+    case = chain_case({"b": 3.0, "c": 3.0}, edges=False)
+    case.symptom = None
+    case.changes = [Change("b", T0 - 600, "deploy v2")]
+    ranked = rank(case)
+    assert ranked[0].ci == "b"
+    assert any("change: deploy v2" in e for e in ranked[0].evidence)
+
+
+def test_old_change_is_ignored() -> None:
+    case = chain_case({"c": 3.0}, edges=False)
+    case.changes = [Change("b", T0 - 30 * 86400, "ancient deploy")]
+    assert _names(case)[0] == "c"
+
+
+def test_new_error_log_and_known_error_raise_a_quiet_ci() -> None:
+    case = chain_case({}, edges=False)
+    case.logs = [LogSignal("b", "ERROR connection refused to <*>", T0)]
+    case.known_errors = [KnownError("KE-9", "db refuses connections", "connection refused")]
+    top = rank(case)[0]
+    assert top.ci == "b"
+    assert any(e.startswith("known error KE-9") for e in top.evidence)
+
+
+def test_normal_data_reports_no_root_cause() -> None:
+    assert not has_root_cause(rank(chain_case({})))
+    assert has_root_cause(rank(chain_case({"c": 3.0})))
+
+
+def test_cycles_are_tolerated_and_reported() -> None:
+    case = chain_case({"c": 3.0})
+    case.edges.append(("c", "a"))
+    assert _names(case)[0] == "c"
+    assert any("cycles" in w for w in case.warnings)
+
+
+def test_graph_node_without_metrics_is_still_a_candidate() -> None:
+    case = chain_case({"c": 3.0})
+    case.nodes.append("cache")
+    case.edges.append(("c", "cache"))
+    assert "cache" in _names(case)
+
+
+def test_empty_or_nan_series_do_not_crash_the_ranking() -> None:
+    case = chain_case({"c": 3.0})
+    s = case.series[0]
+    case.series[0] = type(s)(s.ci, s.metric, np.full(5, np.nan), np.full(3, np.nan), None, s.kind)
+    assert _names(case)[0] == "c"
+
+
+def test_limit_cuts_the_list() -> None:
+    assert len(rank(chain_case({"c": 3.0}), limit=1)) == 1
+
+
+def test_symptom_unknown_to_the_graph_still_ranks() -> None:
+    case = chain_case({"c": 3.0})
+    case.symptom = Symptom("elsewhere", "latency", T0)
+    assert _names(case)[0] == "c"
