@@ -46,7 +46,8 @@ class CorrelationUnit(Protocol):
 
     def known_event_ids(self, ids: Collection[str]) -> set[str]: ...
     def alerts_by_fingerprint(self, fingerprints: Collection[str]) -> dict[str, Alert]: ...
-    def active_incidents(self, since: datetime) -> list[Incident]: ...
+    def active_incident_versions(self, since: datetime) -> dict[str, datetime]: ...
+    def incidents_by_id(self, ids: Collection[str]) -> list[Incident]: ...
     def incident_members(self, incident_ids: Collection[str]) -> dict[str, list[Alert]]: ...
     def insert_events(self, events: Sequence[tuple[Event, str | None]]) -> None: ...
     def upsert_alerts(self, alerts: Sequence[Alert]) -> None: ...
@@ -159,9 +160,12 @@ class CorrelationRunner:
         self._pending.clear()
         self._cache.clear()
 
-    def cached(self, incident: Incident) -> tuple[IncidentContext, list[Alert]] | None:
-        hit = self._cache.get(incident.id)
-        if hit is None or hit[0] != incident.updated_at:
+    def cached(
+        self, incident_id: str, version: datetime
+    ) -> tuple[IncidentContext, list[Alert]] | None:
+        """The cached context and members of an incident, if still at `version`."""
+        hit = self._cache.get(incident_id)
+        if hit is None or hit[0] != version or hit[1].incident.updated_at != version:
             return None
         return hit[1], hit[2]
 
@@ -212,19 +216,20 @@ class _Batch:
         corr = self.r.policies.correlation
         horizon = max(corr.window_s, corr.mitigated_window_s)
         since = min(earliest, self.now) - timedelta(seconds=horizon)
-        missing: list[Incident] = []
-        for inc in self.unit.active_incidents(since):
-            self.incidents[inc.id] = inc
-            hit = self.r.cached(inc)
+        missing: list[str] = []
+        for iid, version in self.unit.active_incident_versions(since).items():
+            hit = self.r.cached(iid, version)
             if hit is None:
-                missing.append(inc)
+                missing.append(iid)
                 continue
             ctx, members = hit
-            ctx.incident = inc
-            self.contexts[inc.id], self.members[inc.id] = ctx, members
+            self.incidents[iid] = ctx.incident
+            self.contexts[iid], self.members[iid] = ctx, members
         if missing:
-            self.members.update(self.unit.incident_members([i.id for i in missing]))
-            for inc in missing:
+            fetched = self.unit.incidents_by_id(missing)
+            self.members.update(self.unit.incident_members(missing))
+            for inc in fetched:
+                self.incidents[inc.id] = inc
                 self._refresh_context(inc)
 
     def _refresh_context(self, inc: Incident) -> None:

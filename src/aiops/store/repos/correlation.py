@@ -59,15 +59,28 @@ class SqlCorrelationUnit:
                 self._alert_ids.add(r.id)
         return out
 
-    def active_incidents(self, since: datetime) -> list[Incident]:
-        live = [s.value for s in (IncidentState.open, IncidentState.acknowledged)]
-        stmt = select(IncidentRow.__table__).where(
-            IncidentRow.state.in_(live)
-            | ((IncidentRow.state == IncidentState.mitigated.value) & (IncidentRow.updated_at >= since))
+    def _active(self, since: datetime):  # type: ignore[no-untyped-def]
+        live = [st.value for st in (IncidentState.open, IncidentState.acknowledged)]
+        return IncidentRow.state.in_(live) | (
+            (IncidentRow.state == IncidentState.mitigated.value) & (IncidentRow.updated_at >= since)
         )
-        rows = self.session.execute(stmt).all()
+
+    def active_incident_versions(self, since: datetime) -> dict[str, datetime]:
+        rows = self.session.execute(
+            select(IncidentRow.id, IncidentRow.updated_at).where(self._active(since))
+        ).all()
         self._incident_ids.update(r.id for r in rows)
-        return [incident_model(r) for r in rows]
+        return {r.id: r.updated_at for r in rows}
+
+    def incidents_by_id(self, ids: Collection[str]) -> list[Incident]:
+        out: list[Incident] = []
+        for part in _chunks(sorted(ids)):
+            rows = self.session.execute(
+                select(IncidentRow.__table__).where(IncidentRow.id.in_(part))
+            ).all()
+            self._incident_ids.update(r.id for r in rows)
+            out.extend(incident_model(r) for r in rows)
+        return out
 
     def incident_members(self, incident_ids: Collection[str]) -> dict[str, list[Alert]]:
         out: dict[str, list[Alert]] = {i: [] for i in incident_ids}
