@@ -72,7 +72,7 @@ def _truncate_pg(url: str) -> None:
     from sqlalchemy import create_engine, text
 
     from aiops.store.database import migrate
-    from aiops.store.tables import Base
+    from aiops.store.schema import Base
 
     engine = create_engine(url)
     migrate(engine)

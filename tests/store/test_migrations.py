@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from aiops.store.database import make_engine, migrate, normalize_url
-from aiops.store.tables import Base
+from aiops.store.schema import Base
 
 
 def test_head_schema_has_no_autogenerate_diff(db_url: str) -> None:

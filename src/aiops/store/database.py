@@ -51,8 +51,11 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision` (idempotent; safe at every start)."""
+def migrate(engine: Engine, revision: str = "heads") -> None:
+    """Bring the schema to `revision` (idempotent; safe at every start).
+
+    "heads": independent branches (one per feature area) may coexist until merged.
+    """
     command.upgrade(alembic_config(engine), revision)
 
 

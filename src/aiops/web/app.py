@@ -16,6 +16,7 @@ from aiops.runtime import Runtime
 from aiops.web import errors
 from aiops.web.api import audit, incidents
 from aiops.web.ingest import routes as ingest
+from aiops.web.site import install as install_site
 
 
 def create_app(
@@ -54,6 +55,7 @@ def create_app(
     app.include_router(ingest.router)
     app.include_router(incidents.router)
     app.include_router(audit.router)
+    install_site(app)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from aiops.store.tables import Base
+from aiops.store.schema import Base
 
 config = context.config
 target_metadata = Base.metadata
