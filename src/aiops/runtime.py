@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from aiops.bus.inprocess import GroupCommitQueue
+from aiops.bus.stages import StageDispatcher
 from aiops.cmdb.loader import load_cmdb, load_policies
 from aiops.cmdb.topology import Topology
 from aiops.config import Settings, load_config_file
@@ -98,6 +99,8 @@ class Runtime:
         self.series = SeriesStore()
         self.sample_sinks: list[Callable[[Sequence[Sample]], None]] = [self.series.add]
         self.batch_listeners: list[Callable[[BatchResult], None]] = []
+        # diagnose → decide → act, registered by whoever wires them (serve, demo, eval)
+        self.stages = StageDispatcher()
         self.record_config()
 
     # -- configuration ---------------------------------------------------------------
@@ -187,6 +190,10 @@ class Runtime:
             self.metrics.incidents_opened.inc(len(result.incidents_opened))
             for iid in result.incidents_opened:
                 log.info("incident.opened", incident_id=iid)
+        for iid in result.incidents_opened:
+            self.stages.notify(iid, "opened")
+        for iid in result.incidents_updated:
+            self.stages.notify(iid, "updated")
         for listener in self.batch_listeners:
             listener(result)
 
