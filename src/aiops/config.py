@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8080
     ingest_token: str | None = None  # accepted by every source when set
+    bus_url: str | None = None  # nats://host:4222 → ingest publishes to JetStream; None: in-process
     max_body_bytes: int = 1024 * 1024
     max_batch: int = 1000
     log_format: str = Field(default="console", pattern="^(console|json)$")

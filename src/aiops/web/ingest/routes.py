@@ -7,6 +7,7 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, Request
 
+from aiops.bus.nats import describe
 from aiops.errors import AiopsError, Retryable
 from aiops.model import Event, Sample
 from aiops.normalize.events import parse_native
@@ -25,6 +26,8 @@ async def _pipeline(runtime: Runtime, source: str, events: list[Event]) -> dict[
     if not events:
         return {"ok": True, "accepted": 0, "duplicates": 0, "incidents_opened": [],
                 "incidents_updated": []}
+    if runtime.bus is not None:
+        return await _publish(runtime, source, events)
     try:
         result = await runtime.submit(events)
     except AiopsError:
@@ -42,6 +45,20 @@ async def _pipeline(runtime: Runtime, source: str, events: list[Event]) -> dict[
         "incidents_opened": result.incidents_opened,
         "incidents_updated": result.incidents_updated,
     }
+
+
+async def _publish(runtime: Runtime, source: str, events: list[Event]) -> dict[str, Any]:
+    """Scale-out mode: queue the batch on JetStream; `aiops worker` correlates it."""
+    assert runtime.bus is not None
+    try:
+        ack = await runtime.bus.publish(source, events)
+    except Exception as exc:
+        err = Retryable("the event bus could not take this batch; retry it", code="bus_unavailable")
+        reject(runtime, source, err)
+        log.error("ingest.bus_failed", source=source, error=repr(exc))
+        raise err from exc
+    runtime.metrics.ingest_events.labels(source=source).inc(len(events))
+    return describe(ack, len(events), runtime.clock())
 
 
 @router.post("/api/v1/events", summary="Push native events (one object or an array)")
