@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "aiops"
 BASE = {"model", "errors", "config", "obs", "cmdb"}  # shared by every stage
 STAGES = ["sources", "normalize", "rules", "detect", "correlate", "diagnose", "agents",
           "act", "itsm", "evaluate"]
-SIDE = {"store": {"model"}, "bus": set(), "sim": {"errors"}}
+SIDE = {"store": {"model"}, "bus": {"model"}, "sim": {"errors"}}
 WIRING = {"runtime", "worker", "demo", "web", "cli"}
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,18 +20,21 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from aiops.bus.inprocess import GroupCommitQueue
-from aiops.bus.stages import StageDispatcher
+from aiops.bus.nats import NatsEventBus
+from aiops.bus.stages import IncidentStage, StageDispatcher
 from aiops.cmdb.loader import load_cmdb, load_policies
 from aiops.cmdb.topology import Topology
 from aiops.config import Settings, load_config_file
 from aiops.correlate.runner import BatchResult, CorrelationRunner
 from aiops.model import Event, Sample
+from aiops.model.changes import ChangeRecord
 from aiops.model.cmdb import Cmdb
 from aiops.model.ingest import IngestConfig
 from aiops.model.policy import Policies
 from aiops.obs.metrics import PlatformMetrics
 from aiops.store import audit
 from aiops.store.database import make_engine, migrate, session_factory
+from aiops.store.repos.cmdb import CmdbRepo
 from aiops.store.repos.correlation import SqlCorrelationUnit
 from aiops.store.series import SeriesStore
 
@@ -91,6 +95,8 @@ class Runtime:
         migrate(self.engine)
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
         self.metrics = PlatformMetrics()
+        self._topology_lock = threading.Lock()
+        self.config.cmdb = self.seed_cmdb()
         self.topology = Topology(self.config.cmdb)
         self.runner = CorrelationRunner(
             policies=self.config.policies, cmdb=self.config.cmdb, topology=self.topology, clock=clock
@@ -101,6 +107,8 @@ class Runtime:
         self.batch_listeners: list[Callable[[BatchResult], None]] = []
         # diagnose → decide → act, registered by whoever wires them (serve, demo, eval)
         self.stages = StageDispatcher()
+        # Set by `serve --bus`: ingest publishes to JetStream and `aiops worker` correlates.
+        self.bus: NatsEventBus | None = NatsEventBus(settings.bus_url) if settings.bus_url else None
         self.record_config()
 
     # -- configuration ---------------------------------------------------------------
@@ -121,6 +129,39 @@ class Runtime:
                 )
                 log.info("config.recorded", file=name, sha256=digest[:12])
 
+    def seed_cmdb(self, actor: str = "cmdb.yaml") -> Cmdb | None:
+        """The CMDB the platform runs on: the store's, seeded from `cmdb.yaml`.
+
+        The file seeds the store, and re-seeds it whenever its content changes (every
+        difference audited); API edits live in the store until then. With neither a
+        file nor stored CIs there is no CMDB (None), as before.
+        """
+        with self.sessions.begin() as s:
+            repo = CmdbRepo(s)
+            file_cmdb = self.config.cmdb
+            if file_cmdb is not None:
+                digest = hashlib.sha256(audit.canonical(file_cmdb.model_dump(mode="json")).encode())
+                sha = digest.hexdigest()
+                last = audit.latest(s, entity="cmdb", entity_id="cmdb.yaml")
+                if last is None or (last.after or {}).get("sha256") != sha:
+                    changed = repo.sync(file_cmdb, actor=actor, now=self.clock())
+                    audit.append(s, actor=actor, entity="cmdb", entity_id="cmdb.yaml",
+                                 action="seed", before=None,
+                                 after={"sha256": sha, "changed": changed}, now=self.clock())
+            elif repo.is_empty():
+                return None
+            return repo.load()
+
+    def set_cmdb(self, cmdb: Cmdb) -> None:
+        """Swap the CMDB (after an API edit): correlation sees the new graph from its next batch."""
+        topology = Topology(cmdb)
+        with self._topology_lock:
+            self.config.cmdb = cmdb
+            self.topology = topology
+            self.runner.cmdb = cmdb
+            self.runner.topology = topology
+            self.runner._services = {s.name: s for s in cmdb.services}
+
     def ingest_token(self, source: str) -> list[str]:
         """Tokens accepted for `source`: its own (via token_env) and AIOPS_INGEST_TOKEN."""
         tokens: list[str] = []
@@ -139,7 +180,7 @@ class Runtime:
         """Correlate and commit one batch in one transaction (CLI, bench, tests)."""
         start = time.perf_counter()
         try:
-            with self.sessions.begin() as s:
+            with self._topology_lock, self.sessions.begin() as s:
                 result = self.runner.process(events, SqlCorrelationUnit(s))
         except BaseException:
             self.runner.forget()
@@ -151,7 +192,7 @@ class Runtime:
     def _handle_groups(self, groups: Sequence[list[Event]]) -> list[BatchResult | BaseException]:
         start = time.perf_counter()
         try:
-            with self.sessions.begin() as s:
+            with self._topology_lock, self.sessions.begin() as s:
                 results: list[BatchResult | BaseException] = [
                     self.runner.process(g, SqlCorrelationUnit(s)) for g in groups
                 ]
@@ -199,6 +240,45 @@ class Runtime:
 
     async def aclose(self) -> None:
         await self.queue.stop()
+        if self.bus is not None:
+            await self.bus.close()
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def build_diagnose_stage(runtime: Runtime) -> IncidentStage:
+    """The diagnose stage over this runtime's store, recent series and CMDB.
+
+    Register it with `runtime.stages.stages.append(...)`; changes reach it through the
+    store (POST /api/v1/changes, the GitLab webhook, a change feed such as sulu's).
+    """
+    from contextlib import contextmanager
+
+    from aiops.diagnose.recent import RawSeries
+    from aiops.diagnose.stage import DiagnoseStage
+    from aiops.store.repos.diagnosis import SqlDiagnosisUnit
+
+    @contextmanager
+    def units() -> Iterator[SqlDiagnosisUnit]:
+        with runtime.sessions.begin() as s:
+            yield SqlDiagnosisUnit(s)
+
+    def series() -> list[RawSeries]:
+        store = runtime.series
+        return [RawSeries(i.name, i.labels, i.ci, store.points(i.key)) for i in store.series()]
+
+    return DiagnoseStage(units=units, series=series, cmdb=lambda: runtime.config.cmdb,
+                         clock=runtime.clock)
+
+
+def change_recorder(runtime: Runtime) -> Callable[[Sequence[ChangeRecord]], int]:
+    """`record(changes) -> newly recorded`, for a change feed (`sources.pull.change_feed`)."""
+    from aiops.store.repos.cmdb import ChangeRepo
+
+    def record(changes: Sequence[ChangeRecord]) -> int:
+        with runtime.sessions.begin() as s:
+            repo = ChangeRepo(s)
+            return sum(repo.add(c, now=runtime.clock()) for c in changes)
+
+    return record

@@ -155,3 +155,33 @@ def test_metric_detector_evicts_oldest_series_past_the_limit() -> None:
     for host in "abcde":
         detector.observe(make_sample(1.0, 0, labels={"host": host}))
     assert len(detector) == 3
+
+
+def test_calibration_discounts_novelty_in_a_series_that_is_often_novel() -> None:
+    """The same combined score is worth less after a history of high scores."""
+    from aiops.detect.metrics.combiner import calibrated, score_mean_square
+
+    quiet = score_mean_square([0.0] * 50, 10)[-1]
+    busy = score_mean_square([0.5] * 50, 10)[-1]
+    s = np.array([0.4])
+    assert calibrated(s, np.array([quiet]), 1.0)[0] > calibrated(s, np.array([busy]), 1.0)[0]
+    assert calibrated(s, np.array([quiet]), 1.0)[0] == pytest.approx(0.4)
+
+
+def test_calibration_keeps_zero_and_never_raises_a_score() -> None:
+    from aiops.detect.metrics.combiner import calibrated
+
+    s = np.array([0.0, 0.1, 0.9, 0.0])
+    ms = np.array([0.0, 0.04, 0.5, 0.3])
+    out = calibrated(s, ms, 1.0)
+    assert out[0] == 0.0 and out[3] == 0.0
+    assert (out <= s).all() and (out >= 0.0).all()
+
+
+def test_calibration_off_gives_the_uncalibrated_scores() -> None:
+    x = noise(2000, 5)
+    x[1500] += 30.0
+    on = score_array(stamps(len(x)), x, DetectorConfig())
+    off = score_array(stamps(len(x)), x, DetectorConfig(calibration=0.0))
+    assert off.score[1500] >= on.score[1500] > 0.0
+    assert on.is_anomaly[1500] and off.is_anomaly[1500]

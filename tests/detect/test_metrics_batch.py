@@ -36,6 +36,8 @@ CONFIGS = {
         window=16, warmup=8, horizons=(5, 20), suppress=5, history=64, season_s=3600.0
     ),
     "no_season": DetectorConfig(season_s=0.0),
+    "uncalibrated": DetectorConfig(calibration=0.0),
+    "short_score_memory": DetectorConfig(score_memory=7, calibration=3.0),
 }
 
 

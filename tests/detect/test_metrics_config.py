@@ -39,3 +39,10 @@ def test_override_applies_to_matching_metric_only() -> None:
 def test_invalid_override_names_its_pattern() -> None:
     with pytest.raises(ValidationError, match="overrides\\['disk_\\*'\\]"):
         MetricsConfig.model_validate({"overrides": {"disk_*": {"threshold": 7}}})
+
+
+def test_negative_calibration_or_empty_score_memory_is_rejected() -> None:
+    with pytest.raises(ValidationError, match="calibration"):
+        DetectorConfig(calibration=-1.0)
+    with pytest.raises(ValidationError, match="score_memory"):
+        DetectorConfig(score_memory=0)

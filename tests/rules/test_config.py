@@ -14,11 +14,12 @@ EXAMPLE = HERE.parents[1] / "examples" / "sulu" / "rules.yaml"
 BAD = sorted((HERE / "bad").glob("*.yaml"))
 
 
-def test_sulu_example_has_the_four_baseline_rules():
+def test_sulu_example_has_the_baseline_rules():
     rules = load_rules(EXAMPLE)
     by_name = {r.name: r for r in rules.rules}
     assert set(by_name) == {
         "SuluHighErrorRatio", "SuluHighLatencyP95", "SuluHealthCheckFailing", "SuluErrorLogBurst",
+        "SuluCpuSaturated", "SuluMemoryHigh",
     }  # fmt: skip
     ratio = by_name["SuluHighErrorRatio"]
     assert isinstance(ratio.spec, RatioParams) and ratio.spec.threshold == 0.05
@@ -29,7 +30,8 @@ def test_sulu_example_has_the_four_baseline_rules():
     assert isinstance(health.spec, HealthParams) and health.spec.failures == 3
     burst = by_name["SuluErrorLogBurst"]
     assert isinstance(burst.spec, LogBurstParams) and burst.spec.levels == ["error", "critical"]
-    assert all(r.labels == {"service": "sulu", "ci": "sulu-app"} for r in rules.rules)
+    assert all(r.labels["service"] == "sulu" for r in rules.rules)
+    assert by_name["SuluCpuSaturated"].labels["ci"] == "sulu-host"
     assert rules.evaluation_interval == 5
 
 

@@ -17,7 +17,7 @@ app = typer.Typer(
 )
 
 # Modules under aiops.cli that define `register(app: typer.Typer) -> None`.
-_MODULES: tuple[str, ...] = ("core", "detect", "detect_logs", "sim", "rca")
+_MODULES: tuple[str, ...] = ("core", "detect", "detect_logs", "sim", "rca", "demo", "cmdb")
 
 
 def _load() -> None:

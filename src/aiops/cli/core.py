@@ -62,6 +62,12 @@ def serve(
     sources: Annotated[
         bool, typer.Option(help="Run the pull sources and rules of sources.yaml/rules.yaml.")
     ] = True,
+    bus: Annotated[
+        str | None,
+        typer.Option("--bus", envvar="AIOPS_BUS_URL",
+                     help="nats://host:4222: queue ingested events on JetStream for "
+                     "`aiops worker` instead of correlating in this process."),
+    ] = None,
 ) -> None:
     """Run the API, the ingest endpoints and the control site.
 
@@ -72,11 +78,11 @@ def serve(
     from aiops.obs.logging import configure
     from aiops.web import create_app
 
-    settings = settings_from(db, config, host=host, port=port)
+    settings = settings_from(db, config, host=host, port=port, bus_url=bus)
     configure(settings.log_format)
     runtime = runtime_or_exit(settings)
     background = []
-    if sources:
+    if sources and bus is None:
         worker = worker_or_none(runtime, settings.config_dir)
         if worker is not None:
             background.append(worker.run)
@@ -85,6 +91,52 @@ def serve(
     app = create_app(settings, runtime=runtime, background=background)
     err.print(f"aiops serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(app, host=host, port=port, log_config=None)
+
+
+def worker(
+    bus: Annotated[
+        str, typer.Option("--bus", envvar="AIOPS_BUS_URL", help="NATS URL, e.g. nats://127.0.0.1:4222")
+    ],
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    durable: Annotated[str, typer.Option(help="JetStream durable consumer name.")] = "correlate",
+    sources: Annotated[
+        bool, typer.Option(help="Also run the pull sources and rules (run them in ONE worker).")
+    ] = False,
+) -> None:
+    """Correlate events queued on NATS JetStream by `aiops serve --bus` (scale-out mode).
+
+    Run several with the same --durable to share the load; each acks a batch only after
+    it is committed. Example: aiops worker --bus nats://127.0.0.1:4222 --db postgresql://…/aiops
+    """
+    import asyncio
+
+    from aiops.bus.nats import NatsConsumer
+    from aiops.obs.logging import configure
+
+    settings = settings_from(db, config)
+    configure(settings.log_format)
+    runtime = runtime_or_exit(settings)
+    consumer = NatsConsumer(bus, runtime.process, durable=durable)
+    pull = worker_or_none(runtime, settings.config_dir) if sources else None
+    err.print(f"aiops worker: consuming {bus} as {durable!r}, store {settings.database_url}")
+
+    async def main() -> None:
+        tasks = [asyncio.create_task(consumer.run()), asyncio.create_task(runtime.stages.run())]
+        if pull is not None:
+            tasks.append(asyncio.create_task(pull.run()))
+        try:
+            await asyncio.gather(*tasks)
+        finally:
+            for t in tasks:
+                t.cancel()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.close()
 
 
 def worker_or_none(runtime: Any, config_dir: Path | None):  # type: ignore[no-untyped-def]
@@ -237,6 +289,7 @@ def config_check(config: ConfigOpt = None) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command()(serve)
+    app.command()(worker)
     app.command()(ingest)
     app.add_typer(audit_app, name="audit")
     app.add_typer(incidents_app, name="incidents")

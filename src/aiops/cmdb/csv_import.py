@@ -27,6 +27,17 @@ def import_cis_csv(path: Path) -> list[ConfigurationItem]:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    return parse_cis_csv(text, path)
+
+
+def parse_cis_csv(
+    text: str, path: Path | str = "upload.csv", *, services: set[str] | None = None
+) -> list[ConfigurationItem]:
+    """The CIs in CSV `text` (an upload); `path` only names it in the errors.
+
+    With `services`, a CI naming a service not in it is an error on its line.
+    """
+    text = text.removeprefix("\ufeff")
     reader = csv.reader(text.splitlines(keepends=True))
     try:
         header = [h.strip() for h in next(reader)]
@@ -51,6 +62,11 @@ def import_cis_csv(path: Path) -> list[ConfigurationItem]:
             ci = _row_to_ci(path, line, dict(zip(header, row, strict=True)), problems, details)
             if ci is None:
                 continue
+            if services is not None and ci.service is not None and ci.service not in services:
+                msg = f"unknown service '{ci.service}'"
+                problems.append(f"{path}:{line}: service: {msg}")
+                details.append(ErrorDetail((line, "service"), msg, "unknown_ref"))
+                continue
             if ci.name in first_line:
                 problems.append(
                     f"{path}:{line}: name: duplicate CI '{ci.name}' (first at line {first_line[ci.name]})"
@@ -65,7 +81,7 @@ def import_cis_csv(path: Path) -> list[ConfigurationItem]:
     return cis
 
 
-def _check_header(path: Path, header: list[str]) -> None:
+def _check_header(path: Path | str, header: list[str]) -> None:
     missing = [c for c in REQUIRED if c not in header]
     dupes = sorted({h for h in header if header.count(h) > 1})
     problems = [f"{path}:1: missing column '{c}'" for c in missing]
@@ -77,7 +93,7 @@ def _check_header(path: Path, header: list[str]) -> None:
 
 
 def _row_to_ci(
-    path: Path, line: int, row: dict[str, str], problems: list[str], details: list[ErrorDetail]
+    path: Path | str, line: int, row: dict[str, str], problems: list[str], details: list[ErrorDetail]
 ) -> ConfigurationItem | None:
     data: dict[str, object] = {}
     attributes: dict[str, str] = {}
@@ -100,4 +116,4 @@ def _row_to_ci(
         return None
 
 
-__all__ = ["import_cis_csv"]
+__all__ = ["import_cis_csv", "parse_cis_csv"]

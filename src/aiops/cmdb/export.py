@@ -97,4 +97,23 @@ def to_mermaid(
     return "\n".join(out) + "\n"
 
 
-__all__ = ["to_dot", "to_mermaid"]
+__all__ = ["to_dot", "to_mermaid", "to_yaml"]
+
+
+def to_yaml(cmdb: Cmdb) -> str:
+    """`cmdb.yaml` text for the stored CMDB (what `aiops cmdb export` writes back)."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    doc = cmdb.model_dump(mode="json", exclude_defaults=True)
+    for s in doc.get("services", []):
+        if "service_window" in s:  # written back in the short form the loader reads
+            s["service_window"] = str(
+                next(x for x in cmdb.services if x.name == s["name"]).service_window
+            )
+    out = io.StringIO()
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.dump(doc, out)
+    return out.getvalue()

@@ -25,6 +25,8 @@ CHANGE_BONUS = 1.0  # in units of log1p(z - Z0): a change is worth z ~ 4.7 of me
 NEW_ERROR_LOG_BONUS = 1.0
 NEW_LOG_BONUS = 0.5
 KNOWN_ERROR_BONUS = 1.0
+RECENT_CHANGE_BONUS = 4.0  # a change minutes before the onset is the first suspect (z ~ 58)
+RECENT_CHANGE_S = 15 * 60.0
 CHANGE_LOOKBACK_S = 6 * 3600.0
 CHANGE_SKEW_S = 300.0
 
@@ -68,6 +70,7 @@ class Finding:
     changes: list[Change] = field(default_factory=list)
     logs: list[LogSignal] = field(default_factory=list)
     known_errors: list[KnownError] = field(default_factory=list)
+    onset_hint: float | None = None  # the case's onset (symptom time), for change recency
 
     @property
     def metric_anomaly(self) -> float:
@@ -90,14 +93,28 @@ class Finding:
     @property
     def anomaly(self) -> float:
         """Metric evidence plus the bonuses of changes, logs and known errors."""
-        bonus = CHANGE_BONUS if self.changes else 0.0
+        return self.metric_anomaly + self.bonus
+
+    @property
+    def bonus(self) -> float:
+        """The evidence that is not a metric: recent changes, new error logs, known errors.
+
+        A change just before the onset weighs more than one hours earlier; with no
+        onset known every change counts as recent.
+        """
+        bonus = 0.0
+        if self.changes:
+            recent = self.onset_hint is None or any(
+                self.onset_hint - c.at <= RECENT_CHANGE_S for c in self.changes
+            )
+            bonus = RECENT_CHANGE_BONUS if recent else CHANGE_BONUS
         if any(_ERROR_WORDS.search(s.template) for s in self.logs):
             bonus += NEW_ERROR_LOG_BONUS
         elif self.logs:
             bonus += NEW_LOG_BONUS
         if self.known_errors:
             bonus += KNOWN_ERROR_BONUS
-        return self.metric_anomaly + bonus
+        return bonus
 
     @property
     def onset(self) -> float | None:
@@ -107,7 +124,7 @@ class Finding:
 
 def findings(case: Case) -> dict[str, Finding]:
     """One Finding per CI of the case."""
-    out = {ci: Finding(ci) for ci in case.cis()}
+    out = {ci: Finding(ci, onset_hint=case.onset) for ci in case.cis()}
     symptom_kind = case.symptom.kind if case.symptom else None
     for s in case.series:
         mag = measure(s)

@@ -1,9 +1,9 @@
 """Rank root-cause candidates for a case: which CI, which metric, and why.
 
-score(v) = anomaly(v) x (1 - EXPLAIN x explained(v)) x support(v)
-- anomaly: the strongest kind-weighted robust z of the CI's metrics on a log scale,
-  plus bonuses for a recent change, new error log templates, a matching known error
-  (`evidence.Finding.anomaly`);
+score(v) = (metric(v) x (1 - EXPLAIN x explained(v)) + bonus(v)) x support(v)
+- metric: the strongest kind-weighted robust z of the CI's metrics on a log scale;
+  bonus: a recent change (more when minutes before the onset), new error log
+  templates, a matching known error (`evidence.Finding.bonus`);
 - explained: how much of it the CI's most anomalous callee accounts for on the same
   family of metric (a victim of its callee ranks below it);
 - support: 1 when the symptom calls the CI through anomalous hops (or it is the
@@ -105,7 +105,9 @@ def rank(case: Case, *, limit: int | None = None) -> list[Candidate]:
                 {c: fs[c].family_anomaly(fam) for c in graph.successors(ci)} if ci in graph else {}
             )
             share, _ = explained(graph, ci, fs[ci].metric_anomaly, same)
-            raw[ci] = anomaly[ci] * (1.0 - EXPLAIN * share) * support(h)
+            # A callee explains metrics away, not a change or an error log on this CI.
+            metric = fs[ci].metric_anomaly * (1.0 - EXPLAIN * share)
+            raw[ci] = (metric + fs[ci].bonus) * support(h)
             how[ci] = (h, hops)
         else:
             raw[ci] = anomaly[ci]

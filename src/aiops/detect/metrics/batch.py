@@ -12,7 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from aiops.detect.metrics import changepoint, seasonal, spike
-from aiops.detect.metrics.combiner import exceedance, novelty_score, suppressed
+from aiops.detect.metrics.combiner import (
+    calibrated,
+    exceedance,
+    novelty_score,
+    score_mean_square,
+    suppressed,
+)
 from aiops.detect.metrics.config import DetectorConfig
 from aiops.detect.metrics.explain import expected_values
 from aiops.detect.metrics.features import DETECTORS, SEASONAL
@@ -111,7 +117,9 @@ def _score_segment(
         scores[:, j] = np.where(defined & (seen >= cfg.warmup), total / len(cfg.horizons), 0.0)
     best = np.argmax(scores, axis=1)
     combined = scores[np.arange(n), best]
-    score = suppressed(combined, np.maximum(past_max(combined, cfg.suppress), 0.0), cfg.damping)
+    mean_square = np.array(score_mean_square(combined.tolist(), cfg.score_memory))
+    cal = calibrated(combined, mean_square, cfg.calibration)
+    score = suppressed(cal, np.maximum(past_max(cal, cfg.suppress), 0.0), cfg.damping)
     out.score[rows] = score
     out.is_anomaly[rows] = score >= cfg.threshold
     out.detector[rows] = np.where(combined > 0, best, -1)

@@ -31,6 +31,12 @@ class DetectorConfig(BaseModel):
     season_s: float = Field(86400.0, ge=0.0, description="seasonal period in seconds; 0 = off")
     season_lags: int = Field(3, ge=1, le=14, description="past periods compared (closest wins)")
     history: int = Field(2048, ge=16, le=65536, description="samples kept for seasonal lags")
+    calibration: float = Field(
+        1.0, ge=0.0, le=100.0, description="weight of the past scores' rms in calibration; 0 = off"
+    )
+    score_memory: int = Field(
+        1000, ge=1, le=1_000_000, description="samples the calibration's score history spans"
+    )
     suppress: int = Field(100, ge=0, le=16384, description="samples an alarm damps smaller ones")
     damping: float = Field(0.1, ge=0.0, le=1.0, description="factor on a damped score")
     window: int = Field(256, ge=8, le=4096, description="samples behind 'expected' in signals")

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from aiops.detect.metrics.combiner import ABSOLUTE_FLOOR, RELATIVE_FLOOR
+from aiops.detect.metrics.combiner import ABSOLUTE_FLOOR, CALIBRATION_FLOOR, RELATIVE_FLOOR
 from aiops.detect.metrics.ring import Ring
 from aiops.detect.metrics.seasonal import TOLERANCE
 
@@ -21,6 +21,11 @@ def exceedance(f: float, past_max: float, past_min: float) -> float:
     span = past_max - past_min + ABSOLUTE_FLOOR + RELATIVE_FLOOR * abs(past_max)
     beyond = max(max(f - past_max, past_min - f), 0.0) / span
     return beyond if math.isfinite(beyond) else 0.0
+
+
+def calibrated(score: float, mean_square: float, weight: float) -> float:
+    """Twin of `combiner.calibrated` for one value."""
+    return score * score / (score + weight * math.sqrt(mean_square) + CALIBRATION_FLOOR)
 
 
 def mean_novelty(f: float, history: Ring, horizons: tuple[int, ...]) -> float:

@@ -48,6 +48,7 @@ class SeriesDetector:
         self._features = [Ring(cfg.horizon) for _ in DETECTORS]
         self._seen = [0] * len(DETECTORS)  # defined values of each feature so far
         self._scores = Extremes(cfg.suppress, fill=0.0)
+        self._mean_square = 0.0  # of past combined scores, for calibration
         self._count = 0
         self._episode_since: float | None = None
 
@@ -103,9 +104,13 @@ class SeriesDetector:
             self._features[j].push(f)
             if not math.isnan(f):
                 self._seen[j] += 1
+        cal = scalar.calibrated(combined, self._mean_square, cfg.calibration)
+        self._mean_square = self._mean_square + (1.0 / cfg.score_memory) * (
+            combined * combined - self._mean_square
+        )
         recent_max = self._scores.max()
-        score = combined if combined > recent_max else cfg.damping * combined
-        self._scores.push(combined)
+        score = cal if cal > recent_max else cfg.damping * cal
+        self._scores.push(cal)
         is_anomaly = score >= cfg.threshold
         expected, z = math.nan, 0.0
         if is_anomaly:

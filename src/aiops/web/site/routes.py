@@ -125,6 +125,7 @@ def incident_page(
         "candidates": candidates,
         "diagnosis_summary": summary,
         "diagnosed": inc.diagnosis is not None,
+        **views.graph_context(session, runtime.topology, inc, alerts),
         "allowed": sorted(s.value for s in ALLOWED[inc.state]),
     }
     return templates.TemplateResponse(request, "incident.html", ctx)

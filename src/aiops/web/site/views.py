@@ -157,3 +157,21 @@ def when(at: datetime | None) -> str:
 def clock(at: datetime | None) -> str:
     """Time of day only, for dense tables (the full time goes in the cell's title)."""
     return "—" if at is None else at.astimezone(UTC).strftime("%H:%M:%S")
+
+
+def graph_context(session: Any, topology: Any, inc: Any, alerts: Any) -> dict[str, Any]:
+    """The affected graph (top candidate marked) and the changes on the incident's CIs
+    in the 6 h before it opened, for `_graph.html`."""
+    from datetime import timedelta
+
+    from aiops.store.repos.cmdb import ChangeRepo
+    from aiops.web.site.graph import layout
+
+    cis = list(dict.fromkeys([*inc.cis, *(a.ci for a in alerts if a.ci)]))
+    cands = (inc.diagnosis or {}).get("candidates") or []
+    cause = cands[0].get("ci") if cands and isinstance(cands[0], dict) else None
+    near = sorted(topology.subgraph(cis, max_hops=1)) if cis else []
+    changes = ChangeRepo(session).list(
+        cis=near or cis, since=inc.opened_at - timedelta(hours=6), until=inc.opened_at, limit=20
+    )
+    return {"graph": layout(topology, cis, cause), "changes": changes}

@@ -1,0 +1,254 @@
+"""The demo report, computed from the store and the injection log (never from memory).
+
+    injections.jsonl ──windows──┐
+                                ├─► per scenario: first alert, incident, MTTD, recovery
+    aiops.db (incidents, events,┘   totals: undetected, false incidents, MTTD p50/p95
+              timeline)
+
+Definitions (also printed in report.md):
+- *detected*: an incident on the service opened between the injection and the clear;
+  its *first alert* is the earliest firing alert event on the service in that window.
+- *MTTD* = first alert − injection, in wall seconds; `mttd_real_s` = MTTD / time_scale,
+  the real-world equivalent (the rules' durations were multiplied by time_scale).
+- *recovered*: the pipeline itself moved the incident to mitigated (every alert resolved)
+  before the demo's operator resolved and closed it.
+- *false incident*: any incident opened during a no-fault period.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from aiops.demo.injections import Injection
+from aiops.store.tables import EventRow, IncidentRow, TimelineRow
+
+OPERATOR = "demo-operator"
+
+
+@dataclass
+class Window:
+    """One run of one scenario, as the injection log tells it."""
+
+    scenario: str
+    fault: str | None
+    params: dict[str, float]
+    started_at: datetime
+    injected_at: datetime | None = None
+    cleared_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+@dataclass
+class ScenarioResult:
+    scenario: str
+    fault: str | None
+    params: dict[str, float]
+    injected_at: str | None
+    cleared_at: str | None
+    first_alert_at: str | None
+    first_alert: str | None
+    incident_id: str | None
+    incident_priority: int | None
+    incident_opened_at: str | None
+    mttd_s: float | None
+    mttd_real_s: float | None
+    detected: bool
+    recovered: bool
+    recovered_at: str | None
+    time_to_recover_s: float | None  # clear → mitigated, wall seconds
+    false_incidents: int  # no-fault periods only
+    incidents: list[str]
+
+
+def windows(injections: Sequence[Injection]) -> list[Window]:
+    """Group the log into one window per scenario run (`start` … `end`)."""
+    out: list[Window] = []
+    for inj in injections:
+        if inj.step == "start" or not out or out[-1].scenario != inj.scenario:
+            out.append(Window(inj.scenario, inj.fault, dict(inj.params), inj.at))
+        w = out[-1]
+        if inj.step == "inject":
+            w.injected_at, w.fault, w.params = inj.at, inj.fault, dict(inj.params)
+        elif inj.step == "clear":
+            w.cleared_at = inj.at
+        elif inj.step == "end":
+            w.ended_at = inj.at
+    return out
+
+
+def touches(row: Any, service: str) -> bool:
+    return row.service == service or any(str(c).startswith(service) for c in row.cis or [])
+
+
+def incidents_opened(s: Session, start: datetime, end: datetime | None) -> list[Any]:
+    """Incidents whose `opened` timeline entry lies in [start, end], with `.opened`.
+
+    The timeline, not `incidents.opened_at`: an incident opened by a re-fired alert
+    takes that alert's *first* sighting as `opened_at`, which may be scenarios ago.
+    """
+    stmt = (
+        select(IncidentRow.__table__, TimelineRow.at.label("opened"))
+        .join(TimelineRow, TimelineRow.incident_id == IncidentRow.id)
+        .where(TimelineRow.kind == "opened", TimelineRow.at >= start)
+    )
+    if end is not None:
+        stmt = stmt.where(TimelineRow.at <= end)
+    return list(s.execute(stmt.order_by(TimelineRow.at, IncidentRow.id)).all())
+
+
+def _first_alert(s: Session, service: str, start: datetime, end: datetime | None) -> Any:
+    stmt = select(EventRow.__table__).where(
+        EventRow.kind == "alert",
+        EventRow.status == "firing",
+        EventRow.service == service,
+        EventRow.occurred_at >= start,
+    )
+    if end is not None:
+        stmt = stmt.where(EventRow.occurred_at <= end)
+    return s.execute(stmt.order_by(EventRow.occurred_at).limit(1)).first()
+
+
+def _recovery(s: Session, incident_id: str) -> datetime | None:
+    """When the pipeline mitigated the incident, if it did before the operator stepped in."""
+    rows = s.execute(
+        select(TimelineRow).where(TimelineRow.incident_id == incident_id).order_by(TimelineRow.id)
+    ).scalars()
+    last: TimelineRow | None = None
+    for row in rows:
+        if row.actor == OPERATOR:
+            break
+        if row.kind == "state":
+            last = row
+    if last is not None and (last.data or {}).get("to") == "mitigated":
+        return last.at
+    return None
+
+
+def _seconds(a: datetime | None, b: datetime | None) -> float | None:
+    return None if a is None or b is None else round((b - a).total_seconds(), 3)
+
+
+def _iso(t: datetime | None) -> str | None:
+    return t.isoformat() if t is not None else None
+
+
+def evaluate(s: Session, w: Window, *, time_scale: float, service: str) -> ScenarioResult:
+    """One scenario's result from the store."""
+    if w.fault is None:  # a no-fault period: every incident opened in it is false
+        opened = incidents_opened(s, w.started_at, w.ended_at)
+        return ScenarioResult(
+            w.scenario, None, {}, None, None, None, None, None, None, None, None, None,
+            detected=False, recovered=False, recovered_at=None, time_to_recover_s=None,
+            false_incidents=len(opened), incidents=[r.id for r in opened],
+        )  # fmt: skip
+    start = w.injected_at or w.started_at
+    end = w.cleared_at or w.ended_at
+    opened = [r for r in incidents_opened(s, start, end) if touches(r, service)]
+    inc = opened[0] if opened else None
+    alert = _first_alert(s, service, start, end) if inc is not None else None
+    detected_at = alert.occurred_at if alert is not None else (inc.opened if inc else None)
+    mttd = _seconds(start, detected_at)
+    recovered_at = _recovery(s, inc.id) if inc is not None else None
+    return ScenarioResult(
+        scenario=w.scenario,
+        fault=w.fault,
+        params=w.params,
+        injected_at=_iso(w.injected_at),
+        cleared_at=_iso(w.cleared_at),
+        first_alert_at=_iso(alert.occurred_at) if alert is not None else None,
+        first_alert=(alert.labels or {}).get("alertname", alert.summary) if alert else None,
+        incident_id=inc.id if inc is not None else None,
+        incident_priority=inc.priority if inc is not None else None,
+        incident_opened_at=_iso(inc.opened) if inc is not None else None,
+        mttd_s=mttd,
+        mttd_real_s=round(mttd / time_scale, 1) if mttd is not None else None,
+        detected=inc is not None,
+        recovered=recovered_at is not None,
+        recovered_at=_iso(recovered_at),
+        time_to_recover_s=_seconds(w.cleared_at, recovered_at),
+        false_incidents=0,
+        incidents=[r.id for r in opened],
+    )
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def build(
+    s: Session,
+    injections: Sequence[Injection],
+    *,
+    time_scale: float,
+    service: str = "sulu",
+    meta: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The whole report as a JSON-able dict."""
+    results = [evaluate(s, w, time_scale=time_scale, service=service) for w in windows(injections)]
+    faults = [r for r in results if r.fault is not None]
+    mttds = [r.mttd_s for r in faults if r.detected and r.mttd_s is not None]
+    undetected = [r.scenario for r in faults if not r.detected]
+    false_incidents = sum(r.false_incidents for r in results)
+    p50, p95 = percentile(mttds, 50), percentile(mttds, 95)
+    totals = {
+        "scenarios": len(results),
+        "faults": len(faults),
+        "detected": len(faults) - len(undetected),
+        "undetected": len(undetected),
+        "undetected_faults": undetected,
+        "recovered": sum(r.recovered for r in faults),
+        "false_incidents": false_incidents,
+        "no_fault_periods": sum(r.fault is None for r in results),
+        "time_scale": time_scale,
+        "mttd_p50_s": p50,
+        "mttd_p95_s": p95,
+        "mttd_p50_real_s": round(p50 / time_scale, 1) if p50 is not None else None,
+        "mttd_p95_real_s": round(p95 / time_scale, 1) if p95 is not None else None,
+        "ok": not undetected and false_incidents == 0,
+    }
+    return {"meta": meta or {}, "totals": totals, "scenarios": [asdict(r) for r in results]}
+
+
+def exit_code(report: dict[str, Any]) -> int:
+    """0 when every fault was detected and no no-fault period raised an incident, else 1."""
+    return 0 if report["totals"]["ok"] else 1
+
+
+def write(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
+    """Write report.json and report.md into `directory`; return both paths."""
+    from aiops.demo.report_md import render
+
+    directory.mkdir(parents=True, exist_ok=True)
+    jpath, mpath = directory / "report.json", directory / "report.md"
+    jpath.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    mpath.write_text(render(report), encoding="utf-8")
+    return jpath, mpath
+
+
+__all__ = [
+    "OPERATOR",
+    "ScenarioResult",
+    "Window",
+    "build",
+    "evaluate",
+    "exit_code",
+    "incidents_opened",
+    "percentile",
+    "touches",
+    "windows",
+    "write",
+]
