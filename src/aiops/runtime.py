@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import structlog
 from sqlalchemy import Engine
@@ -282,3 +283,13 @@ def change_recorder(runtime: Runtime) -> Callable[[Sequence[ChangeRecord]], int]
             return sum(repo.add(c, now=runtime.clock()) for c in changes)
 
     return record
+
+
+def install_stages(runtime: Runtime, config_dir: Path | None) -> list[Callable[[], Any]]:
+    """Register the incident stages (diagnose → agents → act) that `config_dir` enables.
+
+    Returns the coroutine functions to run beside the app (the stage dispatcher); `serve`,
+    `worker` and the demo all wire the same chain through here.
+    """
+    runtime.stages.stages.append(build_diagnose_stage(runtime))
+    return [runtime.stages.run]

@@ -45,6 +45,12 @@ def fail(exc: AiopsError, code: int) -> None:
     raise typer.Exit(code)
 
 
+def install_stages(runtime: Any, config_dir: Path | None) -> list[Any]:
+    from aiops.runtime import install_stages as install
+
+    return install(runtime, config_dir)
+
+
 def runtime_or_exit(settings: Settings):  # type: ignore[no-untyped-def]
     from aiops.runtime import Runtime
 
@@ -82,6 +88,8 @@ def serve(
     configure(settings.log_format)
     runtime = runtime_or_exit(settings)
     background = []
+    if bus is None:  # with a bus, `aiops worker` correlates and runs the stages
+        background.extend(install_stages(runtime, settings.config_dir))
     if sources and bus is None:
         worker = worker_or_none(runtime, settings.config_dir)
         if worker is not None:
@@ -118,11 +126,13 @@ def worker(
     configure(settings.log_format)
     runtime = runtime_or_exit(settings)
     consumer = NatsConsumer(bus, runtime.process, durable=durable)
+    stage_tasks = install_stages(runtime, settings.config_dir)
     pull = worker_or_none(runtime, settings.config_dir) if sources else None
     err.print(f"aiops worker: consuming {bus} as {durable!r}, store {settings.database_url}")
 
     async def main() -> None:
-        tasks = [asyncio.create_task(consumer.run()), asyncio.create_task(runtime.stages.run())]
+        tasks = [asyncio.create_task(consumer.run())]
+        tasks.extend(asyncio.create_task(fn()) for fn in stage_tasks)
         if pull is not None:
             tasks.append(asyncio.create_task(pull.run()))
         try:

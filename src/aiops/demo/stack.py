@@ -28,10 +28,11 @@ import uvicorn
 from ruamel.yaml import YAML
 
 from aiops.config import Settings
-from aiops.runtime import Runtime
+from aiops.runtime import Runtime, change_recorder, install_stages
 from aiops.sim.loadgen import LoadConfig, LoadGen
 from aiops.sim.supervisor import SimConfig, Supervisor
 from aiops.sim.supervisor_api import create_app as create_sim_app
+from aiops.sources.pull.change_feed import ChangeFeed
 from aiops.web import create_app
 from aiops.worker import Worker, build_worker
 
@@ -138,7 +139,11 @@ class DemoStack:
         self.runtime = Runtime(settings)
         self.worker = build_worker(self.runtime, worker_dir, env={}, time_scale=o.time_scale)
         assert self.worker is not None  # we just wrote sources.yaml
-        app = create_app(settings, runtime=self.runtime, background=[self.worker.run])
+        background = [self.worker.run, *install_stages(self.runtime, o.config_dir)]
+        feed = ChangeFeed(lambda: asyncio.to_thread(self._changes), change_recorder(self.runtime),
+                          ci="sulu-app", service="sulu", interval_s=2.0)
+        background.append(feed.run)
+        app = create_app(settings, runtime=self.runtime, background=background)
         app.mount("/sim", create_sim_app(self.sup))
         app.state.demo = self
         config = uvicorn.Config(app, host=HOST, port=self.port, log_config=None,
@@ -154,6 +159,11 @@ class DemoStack:
                                  peak_rps=o.peak_rps, max_rps=max(20.0, o.peak_rps * 2.5),
                                  seed=o.seed))  # fmt: skip
         self._tasks.append(asyncio.create_task(gen.run(self._load_stop), name="demo:load"))
+
+    def _changes(self) -> Any:
+        """sulu's recorded changes (deploys, config reloads) for the change feed."""
+        assert self.sup is not None
+        return self.sup.changes()
 
     async def stop(self) -> None:
         """Stop load, web server (and with it the worker), pipeline, then every child."""
