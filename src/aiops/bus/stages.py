@@ -51,6 +51,8 @@ class StageDispatcher:
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self.stats: dict[str, StageStats] = {}
+        # (stage name, incident id) after each successful stage run, e.g. the demo timeline
+        self.listeners: list[Callable[[str, str], None]] = []
 
     def notify(self, incident_id: str, reason: str) -> None:
         """Called from any thread after a commit; cheap and non-blocking."""
@@ -82,6 +84,9 @@ class StageDispatcher:
                 stats.failures += 1
                 log.error("stage.failed", stage=stage.name, incident_id=incident_id,
                           error=repr(exc), exc_info=exc)
+                continue
+            for listener in self.listeners:
+                listener(stage.name, incident_id)
 
     async def run(self, *, poll_s: float = 0.5) -> None:
         """Forever: wake on notify (or every `poll_s`), run due incidents in a thread."""

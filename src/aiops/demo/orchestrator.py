@@ -33,6 +33,10 @@ from aiops.store.tables import AlertRow, IncidentRow
 ACTIVE = ("open", "acknowledged", "mitigated")
 
 
+# Timeline kinds the correlation stage writes (printed from batch results instead).
+_CORRELATION_KINDS = frozenset({"opened", "alert", "state", "comment"})
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -51,6 +55,7 @@ class Orchestrator:
         self.stack, self.timeline, self.log = stack, timeline, log
         self.timing, self.stop, self.service = timing, stop, service
         self._states: dict[str, str] = {}
+        self._shown: set[tuple[str, str, datetime, str]] = set()
 
     # -- listeners: the live timeline --------------------------------------------------
 
@@ -58,6 +63,7 @@ class Orchestrator:
         assert self.stack.runtime is not None and self.stack.worker is not None
         self.stack.runtime.batch_listeners.append(self._on_batch)
         self.stack.worker.listeners.append(self._on_alerts)
+        self.stack.runtime.stages.listeners.append(self._on_stage)
 
     def _on_alerts(self, analyzer: str, events: list[Event]) -> None:
         for e in events:
@@ -69,6 +75,19 @@ class Orchestrator:
             else:
                 self.timeline.add("alert", f"{name} firing ({analyzer}): {e.summary}",
                                   at=e.occurred_at)  # fmt: skip
+
+    def _on_stage(self, stage: str, incident_id: str) -> None:
+        """Print what a later stage (diagnosis, agents, changes) wrote on the incident."""
+        from aiops.store.repos.incidents import IncidentRepo
+
+        with self.stack.runtime.sessions() as s:
+            entries = IncidentRepo(s).timeline(incident_id)
+        for e in entries:
+            key = (incident_id, e.kind, e.at, e.text)
+            if e.kind in _CORRELATION_KINDS or key in self._shown:
+                continue
+            self._shown.add(key)
+            self.timeline.add(e.kind, e.text, ref=incident_id)
 
     def _on_batch(self, result: BatchResult) -> None:
         ids = [*result.incidents_opened, *result.incidents_updated]
