@@ -69,6 +69,10 @@ class ConfigSet:
             "policies.yaml": lambda p: setattr(cs, "policies", load_policies(p)),
             "cmdb.yaml": lambda p: setattr(cs, "cmdb", load_cmdb(p)),
             "ingest.yaml": lambda p: setattr(cs, "ingest", load_config_file(p, IngestConfig)),
+            # validated here so a bad file stops the start (and is named); their owners
+            # (the worker, the agents stage) load them again for use
+            "rules.yaml": _check_rules,
+            "agents.yaml": _check_agents,
         }
         for name, load in loaders.items():
             path = directory / name
@@ -76,6 +80,18 @@ class ConfigSet:
                 load(path)
                 cs.files[name] = hashlib.sha256(path.read_bytes()).hexdigest()
         return cs
+
+
+def _check_rules(path: Path) -> None:
+    from aiops.rules import load_rules
+
+    load_rules(path)
+
+
+def _check_agents(path: Path) -> None:
+    from aiops.agents.config import load_agents
+
+    load_agents(path)
 
 
 class Runtime:
@@ -285,11 +301,116 @@ def change_recorder(runtime: Runtime) -> Callable[[Sequence[ChangeRecord]], int]
     return record
 
 
-def install_stages(runtime: Runtime, config_dir: Path | None) -> list[Callable[[], Any]]:
-    """Register the incident stages (diagnose → agents → act) that `config_dir` enables.
+def build_agents_stage(runtime: Runtime, config_dir: Path | None, *, agents_config: Any = None) -> Any:
+    """The `agents` stage for `runtime.stages`, or None when no agent is enabled.
 
-    Returns the coroutine functions to run beside the app (the stage dispatcher); `serve`,
-    `worker` and the demo all wire the same chain through here.
+    `agents_config` overrides `agents.yaml` (e.g. after `configure_llm` for the demo's
+    `--llm-base-url`). Raises ConfigError for a bad `agents.yaml`.
     """
+    from aiops.agents.engine import Engine
+    from aiops.agents.metrics import AgentMetrics
+    from aiops.agents.stage import AgentsStage, build_deps, load_agents_config
+    from aiops.store.repos.decisions import SqlAgentStore
+
+    cfg = agents_config if agents_config is not None else load_agents_config(config_dir)
+    if not any(a.enabled for a in cfg.agents):
+        return None
+    policy_version = runtime.config.files.get("policies.yaml")
+    deps = build_deps(
+        config_dir,
+        cmdb=runtime.config.cmdb,
+        policies=runtime.config.policies,
+        series=runtime.series,
+        policy_version=policy_version,
+    )
+    metrics = getattr(runtime, "agent_metrics", None)
+    if metrics is None:
+        metrics = AgentMetrics(runtime.metrics.registry)
+        runtime.agent_metrics = metrics  # one set of counters per registry
+    engine = Engine(cfg, metrics=metrics, policy_version=policy_version)
+    return AgentsStage(
+        cfg,
+        sessions=runtime.sessions,
+        store_factory=SqlAgentStore,
+        clock=runtime.clock,
+        deps=deps,
+        engine=engine,
+    )
+
+
+
+class RemediationBridge:
+    """Turns the `remediate` agent's proposal into a change request (ITIL change enablement).
+
+    Runs after the agents stage: the newest remediate decision naming a runbook becomes a
+    change through the act stage, which routes it by type and policy (standard +
+    autonomous runs, normal waits for approvers). Idempotent: the change service returns
+    the existing change when this incident already has one for that runbook.
+    """
+
+    name = "remediate-to-change"
+
+    def __init__(self, runtime: Runtime, act: Any) -> None:
+        self.runtime, self.act = runtime, act
+
+    def handle(self, incident_id: str, reason: str) -> None:
+        from aiops.errors import AiopsError
+        from aiops.model import IncidentState
+        from aiops.store.repos.decisions import DecisionRepo
+        from aiops.store.repos.incidents import IncidentRepo
+
+        with self.runtime.sessions() as s:
+            inc = IncidentRepo(s).get(incident_id)
+            decisions = [d for d in DecisionRepo(s).for_incident(incident_id)
+                         if d.kind == "remediate"]
+        if inc is None or inc.state not in (IncidentState.open, IncidentState.acknowledged):
+            return
+        if not decisions:
+            return
+        d = decisions[-1]
+        out = d.output or {}
+        runbook = out.get("runbook")
+        if not runbook:
+            return
+        try:
+            self.act.propose_change(
+                incident_id=incident_id, runbook=runbook, params=out.get("params") or {},
+                requested_by=f"agent:{d.agent}", autonomy=d.autonomy,
+                rationale=str(out.get("rationale") or d.summary), confidence=d.confidence,
+                source="agent",
+            )
+        except AiopsError as exc:  # refused and audited by the change service
+            log.warning("remediate.refused", incident_id=incident_id, runbook=runbook,
+                        error=str(exc)[:300])
+
+
+def install_stages(
+    runtime: Runtime,
+    config_dir: Path | None,
+    *,
+    agents_config: Any = None,
+    sim_url: str | None = None,
+) -> list[Callable[[], Any]]:
+    """Register the incident stages (diagnose → agents → change → act) `config_dir` enables.
+
+    With agents configured, the `remediate` agent's proposal becomes the change; without
+    them the baseline picks the runbook by alert name. Returns the coroutine functions to
+    run beside the app (the stage dispatcher, the change desk's clock); `serve`, `worker`
+    and the demo all wire the same chain through here.
+    """
+    from aiops.itsm.stage import build_act_stage
+    from aiops.store.repos.itsm import SqlItsmRepo
+
+    background: list[Callable[[], Any]] = [runtime.stages.run]
     runtime.stages.stages.append(build_diagnose_stage(runtime))
-    return [runtime.stages.run]
+    agents = build_agents_stage(runtime, config_dir, agents_config=agents_config)
+    if agents is not None:
+        runtime.stages.stages.append(agents)
+    act = build_act_stage(runtime, config_dir, sim_url=sim_url, repos=SqlItsmRepo,
+                          baseline=agents is None)
+    if act is not None:
+        if agents is not None:
+            runtime.stages.stages.append(RemediationBridge(runtime, act))
+        runtime.stages.stages.append(act)
+        background.append(act.run)
+    return background

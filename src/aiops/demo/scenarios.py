@@ -41,7 +41,9 @@ class Scenario:
 class Timing:
     """Wall-clock budget of each phase, in seconds (the same for every fault)."""
 
-    warmup_s: float = 15.0  # once, before the first scenario: load, scrapes, rule windows fill
+    # once, before the first scenario: load, scrapes, rule windows and the detectors'
+    # learned normal (about 15 scrapes of 2 s) fill
+    warmup_s: float = 40.0
     detect_timeout_s: float = 60.0  # inject → an incident on sulu
     recover_timeout_s: float = 45.0  # clear → the incident's alerts resolved (mitigated)
     quiet_gap_s: float = 4.0  # between scenarios, after the close-out
@@ -61,7 +63,7 @@ class Timing:
 _PARAMS: dict[str, dict[str, float]] = {
     "slow-db": {"delay_ms": 1500},  # lock contention / a failing disk: 1.5 s per query
     "db-pool-exhaustion": {"leak": 0},  # the export job keeps the whole pool
-    "memory-leak": {"rate_mb_s": 8, "max_mb": 512},
+    "memory-leak": {"rate_mb_s": 16, "max_mb": 512},  # compressed: minutes of leak in seconds
     "cpu-hog": {"duty": 0.9, "max_s": 300},  # bounded: switches itself off after 5 min
     "error-burst": {"ratio": 0.3},  # the bad release fails 30 % of API calls
     "dependency-timeout": {"hang_s": 30},

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from aiops.model.cmdb import Criticality
 from aiops.model.duration import DurationS
 from aiops.model.events import Severity
+from aiops.model.policy_itsm import ChangePolicy, NotificationPolicy, ProblemPolicy, SlaPolicy
 
 Level = Annotated[int, Field(ge=1, le=3)]  # ITIL impact / urgency: 1 high .. 3 low
 
@@ -98,6 +99,10 @@ class Policies(BaseModel):
     correlation: CorrelationPolicy = Field(default_factory=CorrelationPolicy)
     priority: PriorityPolicy = Field(default_factory=PriorityPolicy)
     incidents: IncidentPolicy = Field(default_factory=IncidentPolicy)
+    changes: ChangePolicy = Field(default_factory=ChangePolicy)
+    notifications: NotificationPolicy = Field(default_factory=NotificationPolicy)
+    sla: SlaPolicy = Field(default_factory=SlaPolicy)
+    problems: ProblemPolicy = Field(default_factory=ProblemPolicy)
 
 
 __all__ = ["CorrelationPolicy", "IncidentPolicy", "Policies", "PriorityPolicy"]

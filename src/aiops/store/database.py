@@ -30,18 +30,32 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # SQLAlchemy, not the driver, begins transactions (see _sqlite_begin_immediate)
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")  # readers don't block the single writer
     cur.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; fine with WAL
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    """Take SQLite's write lock when a transaction starts, not at its first write.
+
+    Several threads write (the pipeline, the incident stages, API commands). With
+    deferred transactions a reader that later writes fails at once with SQLITE_BUSY when
+    another connection committed in between; BEGIN IMMEDIATE makes it wait its turn
+    (busy_timeout) instead. PostgreSQL needs none of this.
+    """
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -21,7 +21,9 @@ import aiops
 from aiops.correlate.lifecycle import ALLOWED
 from aiops.model import Incident, IncidentState
 from aiops.runtime import Runtime
+from aiops.store.repos.decisions import DecisionRepo
 from aiops.store.repos.incidents import IncidentFilter, IncidentRepo
+from aiops.store.repos.itsm import SqlItsmRepo
 from aiops.web.deps import RuntimeDep, SessionDep
 from aiops.web.site import views
 from aiops.web.site.health import service_health
@@ -126,6 +128,8 @@ def incident_page(
         "diagnosis_summary": summary,
         "diagnosed": inc.diagnosis is not None,
         **views.graph_context(session, runtime.topology, inc, alerts),
+        "decisions": DecisionRepo(session).for_incident(incident_id),
+        "change_requests": SqlItsmRepo(session).list_changes(incident_id=incident_id),
         "allowed": sorted(s.value for s in ALLOWED[inc.state]),
     }
     return templates.TemplateResponse(request, "incident.html", ctx)
