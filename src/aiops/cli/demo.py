@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from aiops.cli.core import err
-from aiops.errors import AiopsError, InvalidInput
+from aiops.errors import AiopsError, ConfigError, InvalidInput
 
 
 def demo(
@@ -44,6 +44,19 @@ def demo(
         ),
     ] = 0.2,
     seed: Annotated[int, typer.Option(help="Seed of the load generator.")] = 0,
+    detection: Annotated[
+        str,
+        typer.Option(help="Which analyzers alert: rules, detectors or both (side by side)."),
+    ] = "both",
+    llm_base_url: Annotated[
+        str | None,
+        typer.Option(help="Run every agent on this OpenAI-compatible endpoint "
+                     "(e.g. http://127.0.0.1:11434/v1 for Ollama). Default: the builtin reasoner."),
+    ] = None,
+    llm_model: Annotated[str | None, typer.Option(help="Model name for --llm-base-url.")] = None,
+    llm_api_key: Annotated[
+        str | None, typer.Option(envvar="AIOPS_LLM_API_KEY", help="API key for --llm-base-url.")
+    ] = None,
 ) -> None:
     """Run the whole loop on this machine: sulu, faults, detection, incidents, the web site.
 
@@ -54,6 +67,8 @@ def demo(
 
     if not (math.isfinite(time_scale) and 0 < time_scale <= 1):
         _usage(f"--time-scale must be > 0 and <= 1, got {time_scale}")
+    if detection not in ("rules", "detectors", "both"):
+        _usage(f"--detection must be rules, detectors or both, got {detection!r}")
     if not 0 <= port <= 65535:
         _usage(f"--port must be 0..65535, got {port}")
     try:
@@ -62,6 +77,19 @@ def demo(
         _usage(str(exc))
     if data_dir is not None and data_dir.exists() and not data_dir.is_dir():
         _usage(f"--data-dir {data_dir}: not a directory")
+    if (llm_base_url is None) != (llm_model is None):
+        _usage("--llm-base-url and --llm-model go together")
+    agents_config = None
+    if llm_base_url is not None:
+        from aiops.agents.config import configure_llm
+        from aiops.agents.stage import load_agents_config
+        from aiops.config import default_config_dir as _cfg
+
+        try:
+            agents_config = configure_llm(load_agents_config(_cfg()), llm_base_url, llm_model,
+                                          llm_api_key)
+        except ConfigError as exc:
+            _usage(str(exc))
     directory = data_dir or Path(tempfile.mkdtemp(prefix="aiops-demo-"))
     directory.mkdir(parents=True, exist_ok=True)
     configure("console", level="WARNING")  # the timeline is the output; logs would garble it
@@ -69,7 +97,8 @@ def demo(
 
     opts = DemoOptions(
         stack=StackOptions(data_dir=directory, config_dir=default_config_dir(), port=port,
-                           time_scale=time_scale, seed=seed),
+                           time_scale=time_scale, seed=seed, detection=detection,
+                           agents_config=agents_config),
         scenarios=scenarios,
         headless=headless,
         report_dir=report,

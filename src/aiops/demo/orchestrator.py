@@ -1,7 +1,7 @@
 """Run scenarios against the live stack: inject, wait for detection, clear, wait for
 recovery, close out as the operator; log every step to the injection log.
 
-    warm-up ─► [start ─► inject ─► incident? ─► clear ─► mitigated? ─► close out ─► end] × N
+    warm-up ─► [start ─► inject ─► incident (+ an alert from each analyzer)? ─► clear ─► mitigated? ─► close out ─► end] × N
 
 Waiting reads the store (the same rows the report reads), so what the orchestrator
 sees and what the report says cannot disagree. The timeline is fed by listeners on the
@@ -21,14 +21,14 @@ from sqlalchemy import select
 from aiops.correlate.commands import change_state
 from aiops.correlate.runner import BatchResult
 from aiops.demo.injections import Injection, InjectionLog
-from aiops.demo.report import OPERATOR, incidents_opened, touches
+from aiops.demo.report import ALERTING_KINDS, OPERATOR, incidents_opened, touches
 from aiops.demo.scenarios import Scenario, Timing
 from aiops.demo.stack import DemoStack
 from aiops.demo.timeline import Timeline
 from aiops.errors import AiopsError
 from aiops.model import Event, EventStatus, IncidentState
 from aiops.store.repos.incidents import IncidentRepo
-from aiops.store.tables import AlertRow, IncidentRow
+from aiops.store.tables import AlertRow, EventRow, IncidentRow
 
 ACTIVE = ("open", "acknowledged", "mitigated")
 
@@ -132,6 +132,21 @@ class Orchestrator:
                 ).all()
             )
 
+    def _all_alerted(self, since: datetime) -> bool:
+        """Every analyzer of the worker has raised a firing alert on the service since."""
+        rt, worker = self.stack.runtime, self.stack.worker
+        assert rt is not None and worker is not None
+        with rt.sessions() as s:
+            sources = set(
+                s.execute(
+                    select(EventRow.source).where(
+                        EventRow.kind.in_(ALERTING_KINDS), EventRow.status == "firing",
+                        EventRow.service == self.service, EventRow.occurred_at >= since,
+                    ).distinct()
+                ).scalars()
+            )  # fmt: skip
+        return all(a.name in sources for a in worker.analyzers)
+
     def _state(self, incident_id: str) -> str | None:
         rt = self.stack.runtime
         assert rt is not None
@@ -232,7 +247,15 @@ class Orchestrator:
             rows = await asyncio.to_thread(self._incidents_since, injected)
             return rows[0] if rows else None
 
-        inc = await self._until(opened, self.timing.detect_timeout_s)
+        async def detected() -> Any:
+            # with several analyzers, wait until each has alerted (or the timeout), so
+            # each one's MTTD is measured on the same fault and none is cut short
+            inc = await opened()
+            if inc is None or not await asyncio.to_thread(self._all_alerted, injected):
+                return None
+            return inc
+
+        inc = await self._until(detected, self.timing.detect_timeout_s) or await opened()
         if inc is not None:
             mttd = (inc.opened - injected).total_seconds()
             self.timeline.add("info", f"detected {sc.fault} in {mttd:.1f} s", ref=inc.id)

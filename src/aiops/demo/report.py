@@ -13,6 +13,10 @@ Definitions (also printed in report.md):
 - *recovered*: the pipeline itself moved the incident to mitigated (every alert resolved)
   before the demo's operator resolved and closed it.
 - *false incident*: any incident opened during a no-fault period.
+- *per analyzer* (`by_analyzer`; rules = source "rules", detectors = source "detectors"):
+  its MTTD is its own first alert − injection; it detected a fault when it raised an
+  alert in the window and an incident opened; its false incidents are the no-fault
+  incidents holding one of its alerts.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,9 +33,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aiops.demo.injections import Injection
-from aiops.store.tables import EventRow, IncidentRow, TimelineRow
+from aiops.store.tables import AlertRow, EventRow, IncidentRow, TimelineRow
 
 OPERATOR = "demo-operator"
+ALERTING_KINDS = ("alert", "signal")  # rule alerts and detector signals
 
 
 @dataclass
@@ -67,6 +72,8 @@ class ScenarioResult:
     time_to_recover_s: float | None  # clear → mitigated, wall seconds
     false_incidents: int  # no-fault periods only
     incidents: list[str]
+    first_alert_source: str | None = None  # the analyzer that alerted first
+    by_analyzer: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def windows(injections: Sequence[Injection]) -> list[Window]:
@@ -105,13 +112,17 @@ def incidents_opened(s: Session, start: datetime, end: datetime | None) -> list[
     return list(s.execute(stmt.order_by(TimelineRow.at, IncidentRow.id)).all())
 
 
-def _first_alert(s: Session, service: str, start: datetime, end: datetime | None) -> Any:
+def _first_alert(
+    s: Session, service: str, start: datetime, end: datetime | None, source: str | None = None
+) -> Any:
     stmt = select(EventRow.__table__).where(
-        EventRow.kind == "alert",
+        EventRow.kind.in_(ALERTING_KINDS),
         EventRow.status == "firing",
         EventRow.service == service,
         EventRow.occurred_at >= start,
     )
+    if source is not None:
+        stmt = stmt.where(EventRow.source == source)
     if end is not None:
         stmt = stmt.where(EventRow.occurred_at <= end)
     return s.execute(stmt.order_by(EventRow.occurred_at).limit(1)).first()
@@ -141,14 +152,50 @@ def _iso(t: datetime | None) -> str | None:
     return t.isoformat() if t is not None else None
 
 
-def evaluate(s: Session, w: Window, *, time_scale: float, service: str) -> ScenarioResult:
+def _alert_name(alert: Any) -> str | None:
+    return (alert.labels or {}).get("alertname", alert.summary) if alert is not None else None
+
+
+def _incident_sources(s: Session, incident_ids: Sequence[str]) -> list[set[str]]:
+    """For each incident, the analyzers (alert sources) among its alerts."""
+    out = []
+    for iid in incident_ids:
+        rows = s.execute(select(AlertRow.source).where(AlertRow.incident_id == iid)).scalars()
+        out.append(set(rows))
+    return out
+
+
+def _per_analyzer_fault(
+    s: Session, w: Window, analyzers: Sequence[str], service: str, detected: bool
+) -> dict[str, dict[str, Any]]:
+    start = w.injected_at or w.started_at
+    end = w.cleared_at or w.ended_at
+    out: dict[str, dict[str, Any]] = {}
+    for name in analyzers:
+        alert = _first_alert(s, service, start, end, name)
+        hit = detected and alert is not None
+        out[name] = {
+            "detected": hit,
+            "first_alert_at": _iso(alert.occurred_at) if alert is not None else None,
+            "first_alert": _alert_name(alert),
+            "mttd_s": _seconds(start, alert.occurred_at) if hit else None,
+        }
+    return out
+
+
+def evaluate(
+    s: Session, w: Window, *, time_scale: float, service: str, analyzers: Sequence[str] = ()
+) -> ScenarioResult:
     """One scenario's result from the store."""
     if w.fault is None:  # a no-fault period: every incident opened in it is false
         opened = incidents_opened(s, w.started_at, w.ended_at)
+        ids = [r.id for r in opened]
+        sources = _incident_sources(s, ids)
+        per = {a: {"false_incidents": sum(a in src for src in sources)} for a in analyzers}
         return ScenarioResult(
             w.scenario, None, {}, None, None, None, None, None, None, None, None, None,
             detected=False, recovered=False, recovered_at=None, time_to_recover_s=None,
-            false_incidents=len(opened), incidents=[r.id for r in opened],
+            false_incidents=len(opened), incidents=ids, by_analyzer=per,
         )  # fmt: skip
     start = w.injected_at or w.started_at
     end = w.cleared_at or w.ended_at
@@ -165,7 +212,7 @@ def evaluate(s: Session, w: Window, *, time_scale: float, service: str) -> Scena
         injected_at=_iso(w.injected_at),
         cleared_at=_iso(w.cleared_at),
         first_alert_at=_iso(alert.occurred_at) if alert is not None else None,
-        first_alert=(alert.labels or {}).get("alertname", alert.summary) if alert else None,
+        first_alert=_alert_name(alert),
         incident_id=inc.id if inc is not None else None,
         incident_priority=inc.priority if inc is not None else None,
         incident_opened_at=_iso(inc.opened) if inc is not None else None,
@@ -177,6 +224,8 @@ def evaluate(s: Session, w: Window, *, time_scale: float, service: str) -> Scena
         time_to_recover_s=_seconds(w.cleared_at, recovered_at),
         false_incidents=0,
         incidents=[r.id for r in opened],
+        first_alert_source=alert.source if alert is not None else None,
+        by_analyzer=_per_analyzer_fault(s, w, analyzers, service, inc is not None),
     )
 
 
@@ -196,9 +245,13 @@ def build(
     time_scale: float,
     service: str = "sulu",
     meta: dict[str, Any] | None = None,
+    analyzers: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The whole report as a JSON-able dict."""
-    results = [evaluate(s, w, time_scale=time_scale, service=service) for w in windows(injections)]
+    """The whole report as a JSON-able dict; `analyzers` get figures of their own."""
+    results = [
+        evaluate(s, w, time_scale=time_scale, service=service, analyzers=analyzers)
+        for w in windows(injections)
+    ]
     faults = [r for r in results if r.fault is not None]
     mttds = [r.mttd_s for r in faults if r.detected and r.mttd_s is not None]
     undetected = [r.scenario for r in faults if not r.detected]
@@ -219,8 +272,31 @@ def build(
         "mttd_p50_real_s": round(p50 / time_scale, 1) if p50 is not None else None,
         "mttd_p95_real_s": round(p95 / time_scale, 1) if p95 is not None else None,
         "ok": not undetected and false_incidents == 0,
+        "by_analyzer": {a: analyzer_totals(results, a) for a in analyzers},
     }
     return {"meta": meta or {}, "totals": totals, "scenarios": [asdict(r) for r in results]}
+
+
+def analyzer_totals(results: Sequence[ScenarioResult], name: str) -> dict[str, Any]:
+    """One analyzer's detection figures over the scenarios (see `by_analyzer`)."""
+    faults = [r for r in results if r.fault is not None]
+    hits = [r.by_analyzer.get(name, {}) for r in faults]
+    mttds = [h["mttd_s"] for h in hits if h.get("detected") and h.get("mttd_s") is not None]
+    missed = [r.scenario for r, h in zip(faults, hits, strict=True) if not h.get("detected")]
+    false = sum(
+        r.by_analyzer.get(name, {}).get("false_incidents", 0) for r in results if r.fault is None
+    )
+    return {
+        "detected": len(faults) - len(missed),
+        "undetected": len(missed),
+        "undetected_faults": missed,
+        "mttd_p50_s": percentile(mttds, 50),
+        "mttd_p95_s": percentile(mttds, 95),
+        "false_incidents": false,
+        "first_alerts": {
+            r.scenario: h.get("first_alert") for r, h in zip(faults, hits, strict=True)
+        },
+    }
 
 
 def exit_code(report: dict[str, Any]) -> int:
@@ -240,7 +316,9 @@ def write(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
 
 
 __all__ = [
+    "ALERTING_KINDS",
     "OPERATOR",
+    "analyzer_totals",
     "ScenarioResult",
     "Window",
     "build",

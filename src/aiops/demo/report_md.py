@@ -20,7 +20,7 @@ def render(report: dict[str, Any]) -> str:
         "# aiops demo report",
         "",
         f"Started {meta.get('started_at', '?')}, finished {meta.get('finished_at', '?')}; "
-        f"seed {meta.get('seed', '?')}; detection by the baseline rules (`rules.yaml`).",
+        f"seed {meta.get('seed', '?')}; detection: {_detection(meta)}.",
         "",
         f"**Time scale {scale:g}.** To fit every fault into minutes, each rule duration "
         f"(`for`, windows, evaluation interval) was multiplied by {scale:g}; thresholds are "
@@ -60,6 +60,7 @@ def render(report: dict[str, Any]) -> str:
             f"{_f(r['mttd_s'])} | {_f(r['mttd_real_s'], '{:.0f}')} | {_yes(r['detected'])} | "
             f"{_yes(r['recovered'])} | {_f(r['time_to_recover_s'])} |"
         )
+    lines += _by_analyzer(report)
     undetected = t["undetected_faults"]
     lines += ["", "## Definitions", ""]
     lines += [
@@ -83,6 +84,39 @@ def render(report: dict[str, Any]) -> str:
             "signal these faults change (e.g. memory for `memory-leak`).",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _detection(meta: dict[str, Any]) -> str:
+    names = {"rules": "the baseline rules (`rules.yaml`)", "detectors": "the anomaly detectors"}
+    picked = meta.get("analyzers") or ["rules"]
+    return " and ".join(names.get(a, a) for a in picked)
+
+
+def _by_analyzer(report: dict[str, Any]) -> list[str]:
+    """Each analyzer's own figures on the same faults (its own first alert per fault)."""
+    per = report["totals"].get("by_analyzer") or {}
+    if not per:
+        return []
+    lines = ["", "## By analyzer", "",
+             "| analyzer | detected | false incidents | MTTD p50 / p95, wall s | missed |",
+             "| --- | --- | --- | --- | --- |"]  # fmt: skip
+    for name, a in per.items():
+        missed = ", ".join(a["undetected_faults"]) or "—"
+        lines.append(
+            f"| {name} | {a['detected']} / {report['totals']['faults']} | "
+            f"{a['false_incidents']} | {_f(a['mttd_p50_s'])} / {_f(a['mttd_p95_s'])} | {missed} |"
+        )
+    lines += ["", "| scenario | " + " | ".join(f"{n}: first alert (MTTD s)" for n in per) + " |",
+              "| --- |" + " --- |" * len(per)]  # fmt: skip
+    for r in report["scenarios"]:
+        if r["fault"] is None:
+            continue
+        cells = []
+        for n in per:
+            h = r.get("by_analyzer", {}).get(n, {})
+            cells.append(f"{h.get('first_alert') or '—'} ({_f(h.get('mttd_s'))})")
+        lines.append(f"| {r['scenario']} | " + " | ".join(cells) + " |")
+    return lines
 
 
 __all__ = ["render"]

@@ -98,7 +98,10 @@ def _report(stack: DemoStack, opts: DemoOptions, inj_path: Path, started: dateti
     rt = stack.runtime
     assert rt is not None
     injections = read_injections(inj_path) if inj_path.exists() else []
+    analyzers = [a.name for a in stack.worker.analyzers] if stack.worker is not None else []
     meta = {
+        "detection": opts.stack.detection,
+        "analyzers": analyzers,
         "started_at": started.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
         "seed": opts.stack.seed,
@@ -109,13 +112,17 @@ def _report(stack: DemoStack, opts: DemoOptions, inj_path: Path, started: dateti
         "scenarios": [s.name for s in opts.scenarios],
     }
     with rt.sessions() as s:
-        doc = report.build(s, injections, time_scale=opts.stack.time_scale, meta=meta)
+        doc = report.build(s, injections, time_scale=opts.stack.time_scale, meta=meta,
+                           analyzers=analyzers)  # fmt: skip
     directory = opts.report_dir or opts.stack.data_dir
     jpath, mpath = report.write(doc, directory)
     t = doc["totals"]
     _say(opts.out, f"aiops demo: {t['detected']}/{t['faults']} fault(s) detected, "
          f"{t['false_incidents']} false incident(s), MTTD p95 {t['mttd_p95_s']} s wall "
          f"(time scale {t['time_scale']:g})")  # fmt: skip
+    for name, a in t.get("by_analyzer", {}).items():
+        _say(opts.out, f"aiops demo: {name}: {a['detected']}/{t['faults']} detected, "
+             f"{a['false_incidents']} false incident(s), MTTD p95 {a['mttd_p95_s']} s")  # fmt: skip
     _say(opts.out, f"aiops demo: report {jpath} and {mpath}")
     return report.exit_code(doc) if opts.headless else 0
 

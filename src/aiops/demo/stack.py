@@ -3,13 +3,16 @@
     Supervisor (sulu-N, external, front)   child processes, logs under DIR/sim/
     LoadGen                                asyncio task against the front
     Runtime (store DIR/aiops.db, pipeline) in process
-    Worker (pull sources + baseline rules) background task of the web app
+    Worker (pull sources + baseline rules and/or anomaly detectors, `detection`)
+                                           background task of the web app
     web app (+ /sim supervisor API)        uvicorn.Server as an asyncio task
 
 The worker reads `DIR/config/sources.yaml`, written here from what the supervisor
 reports (one scrape target, one JSON log and one stderr log per sulu instance, the
 health probe through the front), next to a copy of the example's `rules.yaml`. The
 service manager's other files (cmdb, policies) come from the example directory.
+With `detection="detectors"` no rules.yaml is written (the detectors alone); the
+detectors read `detectors.yaml` from the example directory when there is one.
 `stop()` undoes everything in reverse order and always ends the child processes.
 """
 
@@ -28,6 +31,8 @@ import uvicorn
 from ruamel.yaml import YAML
 
 from aiops.config import Settings
+from aiops.detect.analyzer import DetectorAnalyzer
+from aiops.detect.live import LiveConfig, load_live_config
 from aiops.runtime import Runtime, change_recorder, install_stages
 from aiops.sim.loadgen import LoadConfig, LoadGen
 from aiops.sim.supervisor import SimConfig, Supervisor
@@ -37,6 +42,7 @@ from aiops.web import create_app
 from aiops.worker import Worker, build_worker
 
 HOST = "127.0.0.1"
+DETECTION = ("rules", "detectors", "both")
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class StackOptions:
     instances: int = 1
     peak_rps: float = 8.0
     run_s: float = 24 * 3600.0  # the load generator's own bound
+    detection: str = "both"  # which analyzers run: rules, detectors or both
+    agents_config: Any = None  # agents.yaml as loaded, e.g. pointed at an LLM (--llm-base-url)
 
 
 class _QuietServer(uvicorn.Server):
@@ -97,14 +105,28 @@ def sources_doc(sup: Supervisor) -> dict[str, Any]:
     return {"sources": sources}
 
 
-def write_worker_config(sup: Supervisor, config_dir: Path, out_dir: Path) -> Path:
+def write_worker_config(
+    sup: Supervisor, config_dir: Path, out_dir: Path, *, rules: bool = True
+) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     yaml = YAML()
     with (out_dir / "sources.yaml").open("w", encoding="utf-8") as fh:
         fh.write("# Written by `aiops demo` for the sim it started; see examples/sulu.\n")
         yaml.dump(sources_doc(sup), fh)
-    shutil.copyfile(config_dir / "rules.yaml", out_dir / "rules.yaml")
+    if rules:
+        shutil.copyfile(config_dir / "rules.yaml", out_dir / "rules.yaml")
     return out_dir
+
+
+def detector_analyzers(detection: str, config_dir: Path) -> list[DetectorAnalyzer]:
+    """The detectors the demo runs beside (or instead of) the rules; [] for rules only."""
+    if detection not in DETECTION:
+        raise ValueError(f"detection must be one of {', '.join(DETECTION)}, got {detection!r}")
+    if detection == "rules":
+        return []
+    path = config_dir / "detectors.yaml"
+    config = load_live_config(path) if path.exists() else LiveConfig()
+    return [DetectorAnalyzer(config)]
 
 
 class DemoStack:
@@ -128,7 +150,9 @@ class DemoStack:
         o = self.opts
         self.sup = Supervisor(SimConfig(data_dir=self.data_dir / "sim", instances=o.instances))
         await asyncio.to_thread(self.sup.start)
-        worker_dir = write_worker_config(self.sup, o.config_dir, self.data_dir / "config")
+        extra = detector_analyzers(o.detection, o.config_dir)
+        worker_dir = write_worker_config(self.sup, o.config_dir, self.data_dir / "config",
+                                         rules=o.detection != "detectors")  # fmt: skip
         self.port = pick_port(o.port)
         settings = Settings(
             database_url=f"sqlite:///{self.data_dir / 'aiops.db'}",
@@ -137,11 +161,19 @@ class DemoStack:
             port=self.port,
         )
         self.runtime = Runtime(settings)
-        self.worker = build_worker(self.runtime, worker_dir, env={}, time_scale=o.time_scale)
+        self.worker = build_worker(self.runtime, worker_dir, env={}, time_scale=o.time_scale,
+                                   extra_analyzers=extra)  # fmt: skip
         assert self.worker is not None  # we just wrote sources.yaml
-        background = [self.worker.run, *install_stages(self.runtime, o.config_dir)]
-        feed = ChangeFeed(lambda: asyncio.to_thread(self._changes), change_recorder(self.runtime),
-                          ci="sulu-app", service="sulu", interval_s=2.0)
+        stages = install_stages(self.runtime, o.config_dir, sim_url=f"{self.url}/sim",
+                                agents_config=o.agents_config)
+        background = [self.worker.run, *stages]
+        feed = ChangeFeed(
+            lambda: asyncio.to_thread(self._changes),
+            change_recorder(self.runtime),
+            ci="sulu-app",
+            service="sulu",
+            interval_s=2.0,
+        )
         background.append(feed.run)
         app = create_app(settings, runtime=self.runtime, background=background)
         app.mount("/sim", create_sim_app(self.sup))
@@ -185,4 +217,12 @@ class DemoStack:
                 await asyncio.to_thread(self.sup.close)
 
 
-__all__ = ["DemoStack", "StackOptions", "pick_port", "port_free", "sources_doc"]
+__all__ = [
+    "DETECTION",
+    "DemoStack",
+    "StackOptions",
+    "detector_analyzers",
+    "pick_port",
+    "port_free",
+    "sources_doc",
+]
