@@ -128,6 +128,18 @@ def summarize(reports: list[dict[str, Any]], time_scale: float, seconds: float) 
         "any_undetected": undetected,
         "any_false_incidents": false_incidents,
     }
+    mttrs = [r["mttr_s"] for doc in reports for r in doc["scenarios"]
+             if r["fault"] is not None and r.get("resolved_by_change") and r.get("mttr_s")]
+    out["mttr_p50_s"] = percentile(mttrs, 50)
+    out["mttr_p95_s"] = percentile(mttrs, 95)
+    out["unresolved"] = sum(doc["totals"].get("unresolved", 0) for doc in reports)
+    out["actions_outside_policy"] = sum(
+        doc["totals"].get("actions_outside_policy", 0) for doc in reports)
+    for name, f in faults.items():
+        fm = [r["mttr_s"] for doc in reports for r in doc["scenarios"]
+              if r["fault"] == name and r.get("resolved_by_change") and r.get("mttr_s")]
+        f["mttr_p95_s"] = percentile(fm, 95)
+        f["resolved_by_change"] = len(fm)
     analyzers = reports[0]["meta"].get("analyzers", []) if reports else []
     for name in analyzers:
         a = per_analyzer(reports, name)

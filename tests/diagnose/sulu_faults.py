@@ -40,6 +40,7 @@ BASE: dict[str, tuple[str, float]] = {
     "process_resident_memory_bytes": ("gauge", 80e6),
     "sulu_event_loop_lag_seconds": ("gauge", 0.001),
 }
+INTEGER_GAUGES = ("sulu_db_pool_in_use", "sulu_queue_depth")
 # counters that only appear once the fault makes them count
 NEW_COUNTERS = (
     "sulu_http_errors_total",
@@ -147,6 +148,8 @@ def scrape(fault: str, seed: int = 7) -> list[RawSeries]:
                     if name == "sulu_queue_depth"
                     else level
                 )
+                if name in INTEGER_GAUGES:  # connections and queued requests are whole numbers
+                    v = round(v)
                 pts_v.append((t, float(v)))
             elif kind == "counter":
                 if level == 0.0 and name in NEW_COUNTERS and not on:

@@ -68,3 +68,12 @@ def test_missing_values_are_ignored_and_all_missing_gives_none() -> None:
 def test_onset_is_the_first_anomalous_time() -> None:
     s = _s([1.0] * 10, [1.0, 1.0, 9.0, 9.0], times=np.array([10.0, 20.0, 30.0, 40.0]))
     assert measure(s).onset == 30.0
+
+
+def test_one_more_connection_in_use_than_usual_is_not_a_huge_anomaly() -> None:
+    # a whole-number gauge (connections in use, queue length) that sat at 0
+    s = Series("db", "pool_in_use", np.zeros(30), np.array([1.0, 1.0]), kind=MetricKind.other)
+    m = measure(s)
+    assert m is not None and m.z <= 1.0
+    big = Series("db", "pool_in_use", np.zeros(30), np.array([20.0]), kind=MetricKind.other)
+    assert measure(big).z >= 10.0  # type: ignore[union-attr]

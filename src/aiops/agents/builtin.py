@@ -200,20 +200,28 @@ def remediate(ctx: Context) -> BuiltinResult:
     scores: dict[str, float] = {r.name: 0.0 for r in ctx.runbooks}
     why: dict[str, list[str]] = {r.name: [] for r in ctx.runbooks}
     # 1. the baseline: runbooks of the incident's alerts, the most severe alert first
+    # (a confident diagnosis halves the pull of alert names: the alert that fired first
+    # names a symptom, the diagnosis names the cause)
+    diag_conf = float(diag.get("confidence") or 0.0)
     for a in sorted(ctx.alerts, key=lambda a: -a.severity.rank):
         for r in ctx.runbooks:
             if a.name in r.alerts:
-                w = 0.5 + 0.25 * a.severity.rank / 4
+                w = (0.5 + 0.25 * a.severity.rank / 4) * (1.0 - 0.5 * diag_conf)
                 scores[r.name] += w
                 why[r.name].append(f"baseline runbook of {a.name}")
     # 2. the diagnosis, in fixed words, against the catalogue's descriptions
     f = findings(ctx)
-    query = f[0].sig.words if f else ""  # fixed words: free text never steers the choice
+    # the cause the diagnosis settled on (it may weigh the RCA over the loudest finding)
+    said = str(diag.get("summary") or "")
+    chosen = next((x for x in f if said.startswith(x.sig.cause)), f[0] if f else None)
+    query = chosen.sig.words if chosen else ""  # fixed words: free text never steers it
     index = Bm25Index([Doc("runbook", r.name, f"{r.name} {r.description}") for r in ctx.runbooks])
     hits = index.search(query, limit=len(ctx.runbooks))
     best = hits[0].score if hits else 0.0
+    # a confident diagnosis outweighs the alert-name mapping; a weak one does not
+    w_diag = 1.0 + 1.5 * diag_conf
     for h in hits:
-        scores[h.ref] += 1.5 * h.score / best
+        scores[h.ref] += w_diag * h.score / best
         why[h.ref].append(f"matches the diagnosis ({h.score:.2f})")
     # 3. feedback from people on past remediations
     for rb, w in _feedback(ctx).items():

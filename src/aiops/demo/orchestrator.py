@@ -33,6 +33,8 @@ from aiops.store.tables import AlertRow, EventRow, IncidentRow
 ACTIVE = ("open", "acknowledged", "mitigated")
 
 
+APPROVER = "demo-change-manager"
+
 # Timeline kinds the correlation stage writes (printed from batch results instead).
 _CORRELATION_KINDS = frozenset({"opened", "alert", "state", "comment"})
 
@@ -177,6 +179,62 @@ class Orchestrator:
                 self._states[iid] = "closed"
         return done
 
+    # -- remediation: the change desk acts, the demo's change manager approves ---------
+
+    def _has_change_desk(self) -> bool:
+        rt = self.stack.runtime
+        return rt is not None and any(st.name == "act" for st in rt.stages.stages)
+
+    def _changes(self, incident_id: str) -> list[Any]:
+        from aiops.store.repos.itsm import SqlItsmRepo
+
+        rt = self.stack.runtime
+        assert rt is not None
+        with rt.sessions() as s:
+            return list(SqlItsmRepo(s).list_changes(incident_id=incident_id))
+
+    async def _approve(self, change_id: str) -> None:
+        """The demo's change manager approves through the real REST API."""
+        import httpx
+
+        async with httpx.AsyncClient(base_url=self.stack.url, timeout=10) as c:
+            r = await c.post(f"/api/v1/change-requests/{change_id}/approve",
+                             json={"approver": APPROVER, "comment": "demo: approved"})
+        if r.status_code >= 400:
+            self.timeline.add("info", f"approval of {change_id} refused: {r.text[:200]}")
+
+    async def _remediation(self, incident_id: str) -> bool:
+        """Wait for the incident's change to finish, approving it when it asks; True when
+        a change succeeded (its verification held) — the fault was fixed by the change."""
+        from aiops.model.itsm import FINAL_STATES, ChangeState
+
+        approved: set[str] = set()
+        asked: dict[str, float] = {}
+
+        async def finished() -> Any:
+            changes = await asyncio.to_thread(self._changes, incident_id)
+            for ch in changes:
+                if ch.state is ChangeState.pending_approval and ch.id not in approved:
+                    first = asked.setdefault(ch.id, time.monotonic())
+                    if time.monotonic() - first >= self.timing.approve_delay_s:
+                        approved.add(ch.id)
+                        await self._approve(ch.id)
+                        self.timeline.add("approval", f"{ch.id} ({ch.runbook}, {ch.type.value})"
+                                          f" approved by {APPROVER}", ref=incident_id)
+            done = [ch for ch in changes if ch.state in FINAL_STATES]
+            return done[-1] if done else None
+
+        change = await self._until(finished, self.timing.remediate_timeout_s)
+        if change is None:
+            self.timeline.add("timeout", "no change finished within "
+                              f"{self.timing.remediate_timeout_s:.0f} s", ref=incident_id)
+            return False
+        ok = change.state is ChangeState.succeeded
+        self.timeline.add("change" if ok else "timeout",
+                          f"{change.id} ({change.runbook}) {change.state.value}"
+                          + (": verification held" if ok else ""), ref=incident_id)
+        return ok
+
     # -- waiting -----------------------------------------------------------------------
 
     async def _sleep(self, seconds: float) -> bool:
@@ -262,17 +320,24 @@ class Orchestrator:
         elif not self.stop.is_set():
             self.timeline.add("timeout", f"no incident within {self.timing.detect_timeout_s:.0f} s "
                               f"of injecting {sc.fault}")  # fmt: skip
+        fixed = False
+        if inc is not None and not self.stop.is_set() and self._has_change_desk():
+            fixed = await self._remediation(inc.id)
         await asyncio.to_thread(sup.fault, sc.fault, False, None)
         self._note(sc, "clear")
         self.timeline.add("clear", f"{sc.fault} cleared"
-                          + (" (service started again)" if sc.fault == "stop" else ""))  # fmt: skip
+                          + (" (after the change had fixed it)" if fixed else "")
+                          + (" (service started again)" if sc.fault == "stop" and not fixed
+                             else ""))  # fmt: skip
         if self.stop.is_set():
             return
 
         async def recovered() -> bool:
             if await asyncio.to_thread(self._firing):
                 return False
-            return inc is None or await asyncio.to_thread(self._state, inc.id) == "mitigated"
+            # mitigated by the pipeline, or resolved by the change that fixed it
+            state = await asyncio.to_thread(self._state, inc.id) if inc is not None else None
+            return inc is None or state in ("mitigated", "resolved", "closed")
 
         if not await self._until(recovered, self.timing.recover_timeout_s):
             if not self.stop.is_set():

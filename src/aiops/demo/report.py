@@ -74,6 +74,9 @@ class ScenarioResult:
     incidents: list[str]
     first_alert_source: str | None = None  # the analyzer that alerted first
     by_analyzer: dict[str, dict[str, Any]] = field(default_factory=dict)
+    change: dict[str, Any] | None = None  # the change that remediated (or tried to)
+    resolved_by_change: bool = False  # its verification held
+    mttr_s: float | None = None  # injection → the change's verification held, wall seconds
 
 
 def windows(injections: Sequence[Injection]) -> list[Window]:
@@ -205,6 +208,8 @@ def evaluate(
     detected_at = alert.occurred_at if alert is not None else (inc.opened if inc else None)
     mttd = _seconds(start, detected_at)
     recovered_at = _recovery(s, inc.id) if inc is not None else None
+    change = _change_of(s, inc.id) if inc is not None else None
+    fixed = change is not None and change.state.value == "succeeded"
     return ScenarioResult(
         scenario=w.scenario,
         fault=w.fault,
@@ -226,7 +231,41 @@ def evaluate(
         incidents=[r.id for r in opened],
         first_alert_source=alert.source if alert is not None else None,
         by_analyzer=_per_analyzer_fault(s, w, analyzers, service, inc is not None),
+        change=_change_summary(change) if change is not None else None,
+        resolved_by_change=fixed,
+        mttr_s=_seconds(start, change.ended_at) if fixed else None,
     )
+
+
+def _change_of(s: Session, incident_id: str) -> Any:
+    """The incident's change that finished last (or the newest one), as a model."""
+    from aiops.model.itsm import FINAL_STATES
+    from aiops.store.repos.itsm import SqlItsmRepo
+
+    changes = list(SqlItsmRepo(s).list_changes(incident_id=incident_id))
+    done = [c for c in changes if c.state in FINAL_STATES]
+    pool = done or changes
+    return max(pool, key=lambda c: c.updated_at) if pool else None
+
+
+def outside_policy(change: Any) -> bool:
+    """Executed although its type or autonomy required approvals it did not get."""
+    if change.started_at is None:
+        return False
+    approvals = sum(a.decision == "approve" for a in change.approvals)
+    needs = change.type.value != "standard" or change.autonomy.value != "autonomous"
+    return needs and approvals == 0
+
+
+def _change_summary(change: Any) -> dict[str, Any]:
+    return {
+        "id": change.id, "runbook": change.runbook, "type": change.type.value,
+        "state": change.state.value, "source": change.source,
+        "autonomy": change.autonomy.value,
+        "approvals": [a.approver for a in change.approvals if a.decision == "approve"],
+        "started_at": _iso(change.started_at), "ended_at": _iso(change.ended_at),
+        "outside_policy": outside_policy(change),
+    }
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -272,9 +311,34 @@ def build(
         "mttd_p50_real_s": round(p50 / time_scale, 1) if p50 is not None else None,
         "mttd_p95_real_s": round(p95 / time_scale, 1) if p95 is not None else None,
         "ok": not undetected and false_incidents == 0,
+        **_remediation_totals(s, faults, time_scale),
         "by_analyzer": {a: analyzer_totals(results, a) for a in analyzers},
     }
     return {"meta": meta or {}, "totals": totals, "scenarios": [asdict(r) for r in results]}
+
+
+def _remediation_totals(
+    s: Session, faults: Sequence[ScenarioResult], time_scale: float
+) -> dict[str, Any]:
+    """MTTR over faults a change fixed; what was left to people; actions outside policy."""
+    from aiops.store.repos.itsm import SqlItsmRepo
+
+    mttrs = [r.mttr_s for r in faults if r.resolved_by_change and r.mttr_s is not None]
+    standard = [r.mttr_s for r in faults if r.resolved_by_change and r.mttr_s is not None
+                and (r.change or {}).get("type") == "standard"]
+    p95 = percentile(mttrs, 95)
+    every = list(SqlItsmRepo(s).list_changes(limit=100_000))
+    return {
+        "resolved_by_change": len(mttrs),
+        "unresolved": len(faults) - len(mttrs),
+        "unresolved_faults": [r.scenario for r in faults if not r.resolved_by_change],
+        "mttr_p50_s": percentile(mttrs, 50),
+        "mttr_p95_s": p95,
+        "mttr_p95_real_s": round(p95 / time_scale, 1) if p95 is not None else None,
+        "mttr_standard_p95_s": percentile(standard, 95),
+        "changes": len(every),
+        "actions_outside_policy": sum(outside_policy(c) for c in every),
+    }
 
 
 def analyzer_totals(results: Sequence[ScenarioResult], name: str) -> dict[str, Any]:

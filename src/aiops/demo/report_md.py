@@ -38,7 +38,27 @@ def render(report: dict[str, Any]) -> str:
         f"| MTTD p50 / p95, wall s | {_f(t['mttd_p50_s'])} / {_f(t['mttd_p95_s'])} |",
         f"| MTTD p50 / p95, real-equivalent s | {_f(t['mttd_p50_real_s'])} / "
         f"{_f(t['mttd_p95_real_s'])} |",
+        f"| resolved by a change (verification held) | {t.get('resolved_by_change', 0)} / "
+        f"{t['faults']} |",
+        f"| MTTR p50 / p95, wall s (injection → change verified) | {_f(t.get('mttr_p50_s'))} / "
+        f"{_f(t.get('mttr_p95_s'))} |",
+        f"| changes / actions outside policy | {t.get('changes', 0)} / "
+        f"{t.get('actions_outside_policy', 0)} |",
         f"| verdict | {'PASS' if t['ok'] else 'FAIL'} |",
+        "",
+        "## Remediation",
+        "",
+        "| scenario | change | runbook | type | state | approved by | MTTR wall s |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        *[
+            f"| {r['scenario']} | {(r.get('change') or {}).get('id', '—')} | "
+            f"{(r.get('change') or {}).get('runbook', '—')} | "
+            f"{(r.get('change') or {}).get('type', '—')} | "
+            f"{(r.get('change') or {}).get('state', '—')} | "
+            f"{', '.join((r.get('change') or {}).get('approvals', [])) or '—'} | "
+            f"{_f(r.get('mttr_s'))} |"
+            for r in report["scenarios"] if r["fault"] is not None
+        ],
         "",
         "## Scenarios",
         "",

@@ -46,6 +46,8 @@ class Timing:
     warmup_s: float = 40.0
     detect_timeout_s: float = 60.0  # inject → an incident on sulu
     recover_timeout_s: float = 45.0  # clear → the incident's alerts resolved (mitigated)
+    remediate_timeout_s: float = 60.0  # detection → a change on the incident finished
+    approve_delay_s: float = 5.0  # the demo's change manager approves after this long
     quiet_gap_s: float = 4.0  # between scenarios, after the close-out
     no_fault_s: float = 30.0  # length of the `none` period
 

@@ -1,9 +1,11 @@
 """From an incident to a `Case`, and from the ranked candidates to `incident.diagnosis`.
 
 Pure: the stage (`diagnose.stage`) gathers the inputs from the store and the in-memory
-series, this module decides. The first alert's time is the onset; metrics are compared
-between the history before `onset - lead_s` (normal) and from there on (anomalous), so
-a cause that started moving before the first alert fired is seen, and its lead is told.
+series, this module decides. The onset is the first alert of the incident's latest
+episode (`episode`: an incident can outlive several faults); metrics are compared between
+the `NORMAL_S` before `onset - lead` (normal) and from there on (anomalous), so a cause
+that started moving just before the first alert fired is seen, and its lead is told.
+Changes reverted before the onset are over and no suspect (`suspect_changes`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from aiops.cmdb.topology import Topology
 from aiops.diagnose.case import Case, Change, KnownError, LogSignal, Symptom
+from aiops.diagnose.episode import episode_start
 from aiops.diagnose.magnitude import measure
 from aiops.diagnose.ranking import Candidate, has_root_cause, rank
 from aiops.diagnose.recent import RawSeries, patterns, to_series
@@ -27,7 +30,14 @@ from aiops.model.cmdb import Cmdb
 
 METHOD = "robust-z + dependency graph + changes"
 VERSION = 1
-LEAD_S = 180.0  # the fault usually starts before the first alert (rules wait `for: 1m`)
+# The fault starts before the first alert (a rule waits `for:`, a detector a few readings):
+# the anomalous period begins `lead` before it. Short, because faults come back to back
+# (a previous fault's tail must not count as this one's), and never more than a share of
+# the history, so a platform that just started still has a normal period to compare with.
+LEAD_S = 10.0
+MIN_LEAD_S = 6.0
+LEAD_SHARE = 0.25
+NORMAL_S = 600.0  # the normal period: this long before the split (the median absorbs old faults)
 MAX_CANDIDATES = 5
 _DIGITS = re.compile(r"\d+(\.\d+)?")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -45,12 +55,16 @@ class IncidentInputs:
 
 
 def onset_of(inputs: IncidentInputs) -> datetime:
+    """The first alert of the incident's latest episode (see `episode`)."""
     times = [a.first_seen for a in inputs.alerts]
-    return min(times) if times else inputs.incident.opened_at
+    first = min(times) if times else inputs.incident.opened_at
+    start = episode_start(inputs.events)
+    return max(first, start) if start is not None else first
 
 
 def _symptom(inputs: IncidentInputs, onset: datetime) -> Symptom | None:
-    alerts = sorted(inputs.alerts, key=lambda a: a.first_seen)
+    # alerts of this episode first (an older one may have fired again into it)
+    alerts = sorted(inputs.alerts, key=lambda a: (a.last_seen < onset, a.first_seen))
     ci = next((a.ci for a in alerts if a.ci), None) or (inputs.incident.cis or [None])[0]
     if ci is None:
         return None
@@ -92,18 +106,71 @@ def _logs(events: Sequence[Event], cmdb: Cmdb | None, split: float) -> list[LogS
     ]
 
 
+def split_at(inputs: IncidentInputs, onset: datetime, lead_s: float = LEAD_S) -> float:
+    """Where the normal period ends and the anomalous one begins (unix seconds)."""
+    t = onset.timestamp()
+    starts = [float(r.points[0][0]) for r in inputs.series if len(r.points)]
+    history = t - min(starts) if starts else 0.0
+    return t - min(lead_s, max(MIN_LEAD_S, LEAD_SHARE * history))
+
+
+def _reverts(later: ChangeRecord, earlier: ChangeRecord) -> bool:
+    """`later` puts back what `earlier` changed: same CI, every key's [old, new] swapped."""
+    a, b = earlier.diff, later.diff
+    if later.ci != earlier.ci or not a or a.keys() != b.keys():
+        return False
+    return all(
+        isinstance(a[k], list | tuple)
+        and isinstance(b[k], list | tuple)
+        and len(a[k]) == len(b[k]) == 2
+        and list(b[k]) == list(a[k])[::-1]
+        for k in a
+    )
+
+
+def suspect_changes(changes: Sequence[ChangeRecord], onset: datetime) -> list[ChangeRecord]:
+    """The changes that can explain an incident starting at `onset`.
+
+    A revert (a rollback, a config put back) restores a state that worked, so it is no
+    suspect; a change reverted before the onset is over: what it broke then was another
+    incident's (faults and fixes can follow each other within minutes).
+    """
+    ordered = sorted(changes, key=lambda c: c.at)
+    out: list[ChangeRecord] = []
+    reverted: set[int] = set()
+    for i, c in enumerate(ordered):
+        undone = next(
+            (j for j in range(i - 1, -1, -1) if j not in reverted and _reverts(c, ordered[j])),
+            None,
+        )
+        if undone is None:
+            out.append(c)
+            continue
+        reverted.add(undone)
+        if c.at <= onset:
+            out = [x for x in out if x is not ordered[undone]]
+    return out
+
+
 def build_case(inputs: IncidentInputs, *, now: datetime, lead_s: float = LEAD_S) -> Case:
     onset = onset_of(inputs)
-    split = onset.timestamp() - lead_s
+    split = split_at(inputs, onset, lead_s)
     topo = Topology(inputs.cmdb)
     around = set(inputs.incident.cis) | {a.ci for a in inputs.alerts if a.ci}
     keep = topo.subgraph(around, max_hops=3) if around & set(topo.cis) else None
     nodes = sorted(keep) if keep else []
     edges = [(a, b) for a, _, b in topo.edges() if keep is None or (a in keep and b in keep)]
-    series = to_series(inputs.series, inputs.cmdb, split_at=split, end=now.timestamp(), keep=keep)
+    series = to_series(
+        inputs.series,
+        inputs.cmdb,
+        split_at=split,
+        end=now.timestamp(),
+        keep=keep,
+        start=split - NORMAL_S,
+    )
     changes = [
         Change(c.ci, c.at.timestamp(), f"{c.kind}: {c.summary}".strip(": "))
-        for c in inputs.changes
+        for c in suspect_changes(inputs.changes, onset)
         if c.at <= now and (keep is None or c.ci in keep)
     ]
     logs = [g for g in _logs(inputs.events, inputs.cmdb, split) if keep is None or g.ci in keep]
@@ -174,4 +241,12 @@ def diagnose(inputs: IncidentInputs, *, now: datetime) -> dict[str, Any]:
     return diagnosis_doc(case, candidates, onset=onset_of(inputs), now=now)
 
 
-__all__ = ["IncidentInputs", "build_case", "diagnose", "diagnosis_doc", "onset_of"]
+__all__ = [
+    "IncidentInputs",
+    "build_case",
+    "diagnose",
+    "diagnosis_doc",
+    "onset_of",
+    "split_at",
+    "suspect_changes",
+]

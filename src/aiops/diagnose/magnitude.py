@@ -97,8 +97,9 @@ def robust_scale(
 
 
 def _is_counts(kind: MetricKind, *arrays: np.ndarray) -> bool:
-    """Integer-valued traffic series are event counts (requests per bin)."""
-    if kind is not MetricKind.traffic:
+    """Integer-valued traffic or unknown series are counts (requests per bin, connections in
+    use, queue length): one more than usual is noise, not a z of millions."""
+    if kind not in (MetricKind.traffic, MetricKind.other):
         return False
     vals = np.concatenate([a[np.isfinite(a)] for a in arrays])
     return vals.size > 0 and bool(np.all(vals == np.round(vals))) and bool(np.all(vals >= 0))

@@ -144,19 +144,22 @@ def to_series(
     end: float,
     keep: set[str] | None = None,
     min_normal: int = 3,
+    start: float | None = None,
 ) -> list[Series]:
-    """Case series: bins before `split_at` are the normal period, `split_at..end` anomalous."""
+    """Case series: bins `start..split_at` are the normal period, `split_at..end` anomalous."""
     acc, step = collect(raw, cmdb, keep=keep)
     out: list[Series] = []
     first, last = int(split_at // step), int(end // step)
     starts = [min(a.bins) for a in acc.values() if a.bins]
     scraped_from = min(starts) if starts else first
+    if start is not None:
+        scraped_from = max(scraped_from, int(start // step))
     for (ci, metric), a in sorted(acc.items()):
         if not a.bins:
             continue
         # A counter appears on its first increment (errors of a new status): before that,
         # while its target was scraped, it was 0, not missing.
-        lo = scraped_from if a.kind == "rate" else min(a.bins)
+        lo = scraped_from if a.kind == "rate" else max(min(a.bins), scraped_from)
         missing = 0.0 if a.kind == "rate" else math.nan
         values: dict[int, float] = {}
         for b, vs in a.bins.items():

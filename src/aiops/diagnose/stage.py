@@ -63,8 +63,8 @@ class DiagnoseStage:
                 return
             alerts = unit.alerts(inc)
             inputs = IncidentInputs(inc, alerts, cmdb=self.cmdb(), known_errors=self.known_errors())
-            onset = onset_of(inputs)
             inputs.events = unit.events(inc, alerts)
+            onset = onset_of(inputs)
             inputs.changes = unit.changes(onset - CHANGES_LOOKBACK, now)
             inputs.series = self.series()
             doc = diagnose(inputs, now=now)
