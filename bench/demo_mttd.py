@@ -130,6 +130,14 @@ def summarize(reports: list[dict[str, Any]], time_scale: float, seconds: float) 
     }
     mttrs = [r["mttr_s"] for doc in reports for r in doc["scenarios"]
              if r["fault"] is not None and r.get("resolved_by_change") and r.get("mttr_s")]
+    judged = [r["rca"] for doc in reports for r in doc["scenarios"]
+              if r["fault"] is not None and r.get("rca") and r["rca"].get("expected")]
+    out["rca_top1"] = round(sum(bool(j["correct"]) for j in judged) / len(judged), 3) \
+        if judged else None
+    for name, f in faults.items():
+        fr = [r["rca"] for doc in reports for r in doc["scenarios"]
+              if r["fault"] == name and r.get("rca") and r["rca"].get("expected")]
+        f["rca_top1"] = round(sum(bool(j["correct"]) for j in fr) / len(fr), 3) if fr else None
     out["mttr_p50_s"] = percentile(mttrs, 50)
     out["mttr_p95_s"] = percentile(mttrs, 95)
     out["unresolved"] = sum(doc["totals"].get("unresolved", 0) for doc in reports)

@@ -33,6 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aiops.demo.injections import Injection
+from aiops.demo.rca_truth import rca_outcome
 from aiops.store.tables import AlertRow, EventRow, IncidentRow, TimelineRow
 
 OPERATOR = "demo-operator"
@@ -77,6 +78,7 @@ class ScenarioResult:
     change: dict[str, Any] | None = None  # the change that remediated (or tried to)
     resolved_by_change: bool = False  # its verification held
     mttr_s: float | None = None  # injection → the change's verification held, wall seconds
+    rca: dict[str, Any] | None = None  # the stored diagnosis against the fault's true root cause
 
 
 def windows(injections: Sequence[Injection]) -> list[Window]:
@@ -234,7 +236,13 @@ def evaluate(
         change=_change_summary(change) if change is not None else None,
         resolved_by_change=fixed,
         mttr_s=_seconds(start, change.ended_at) if fixed else None,
+        rca=rca_outcome(_diagnosis(s, inc.id), w.fault) if inc is not None else None,
     )
+
+
+def _diagnosis(s: Session, incident_id: str) -> dict[str, Any] | None:
+    row = s.execute(select(IncidentRow.diagnosis).where(IncidentRow.id == incident_id)).first()
+    return row[0] if row is not None else None
 
 
 def _change_of(s: Session, incident_id: str) -> Any:
@@ -312,9 +320,16 @@ def build(
         "mttd_p95_real_s": round(p95 / time_scale, 1) if p95 is not None else None,
         "ok": not undetected and false_incidents == 0,
         **_remediation_totals(s, faults, time_scale),
+        "rca_top1": _rca_top1(faults),
         "by_analyzer": {a: analyzer_totals(results, a) for a in analyzers},
     }
     return {"meta": meta or {}, "totals": totals, "scenarios": [asdict(r) for r in results]}
+
+
+def _rca_top1(faults: Sequence[ScenarioResult]) -> float | None:
+    """Share of detected faults whose stored diagnosis ranks the true root cause first."""
+    judged = [r.rca for r in faults if r.rca is not None and r.rca.get("expected")]
+    return round(sum(bool(j["correct"]) for j in judged) / len(judged), 3) if judged else None
 
 
 def _remediation_totals(

@@ -42,16 +42,20 @@ def render(report: dict[str, Any]) -> str:
         f"{t['faults']} |",
         f"| MTTR p50 / p95, wall s (injection → change verified) | {_f(t.get('mttr_p50_s'))} / "
         f"{_f(t.get('mttr_p95_s'))} |",
+        f"| RCA: true root cause ranked first | {_f(t.get('rca_top1'), '{:.0%}')} |",
         f"| changes / actions outside policy | {t.get('changes', 0)} / "
         f"{t.get('actions_outside_policy', 0)} |",
         f"| verdict | {'PASS' if t['ok'] else 'FAIL'} |",
         "",
         "## Remediation",
         "",
-        "| scenario | change | runbook | type | state | approved by | MTTR wall s |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| scenario | RCA top-1 (expected) | change | runbook | type | state | approved by "
+        "| MTTR wall s |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
         *[
-            f"| {r['scenario']} | {(r.get('change') or {}).get('id', '—')} | "
+            f"| {r['scenario']} | {(r.get('rca') or {}).get('top1') or '—'} "
+            f"({(r.get('rca') or {}).get('expected') or '—'}) | "
+            f"{(r.get('change') or {}).get('id', '—')} | "
             f"{(r.get('change') or {}).get('runbook', '—')} | "
             f"{(r.get('change') or {}).get('type', '—')} | "
             f"{(r.get('change') or {}).get('state', '—')} | "
