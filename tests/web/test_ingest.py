@@ -261,3 +261,20 @@ async def test_a_repeat_that_escalates_severity_is_stored(
     with runtime.sessions() as s:
         alert = s.execute(select(AlertRow)).scalar_one()
     assert alert.severity == "critical" and alert.count == 2
+
+
+async def test_an_alert_still_firing_after_its_incident_closed_opens_a_new_one(
+    client: httpx.AsyncClient, clock
+) -> None:  # type: ignore[no-untyped-def]
+    ev = {"source": "probe", "summary": "sulu log errors", "service": "sulu",
+          "fingerprint": "fp-burst"}
+    first = (await client.post("/api/v1/events", json=ev)).json()["incidents_opened"][0]
+    for verb in ("resolve", "close"):
+        await client.post(f"/api/v1/incidents/{first}/{verb}", json={"actor": "op"})
+    clock.advance(60)
+    r = await client.post("/api/v1/events", json={**ev, "occurred_at": clock.now.isoformat()})
+    opened = r.json()["incidents_opened"]
+    assert len(opened) == 1 and opened[0] != first
+    clock.advance(5)  # and the next repeat joins that new incident quietly
+    r = await client.post("/api/v1/events", json={**ev, "occurred_at": clock.now.isoformat()})
+    assert r.json()["incidents_opened"] == []

@@ -252,6 +252,12 @@ class _Batch:
                 self.dirty_alerts[alert.fingerprint] = alert
             if alert.incident_id and alert.incident_id in self.contexts:
                 self._touch(alert)
+            elif alert.state is EventStatus.firing:
+                # still firing, but its incident was resolved or closed by people: the
+                # problem persists, so it is grouped again (joins or opens an incident)
+                alert = self._group(alert)
+                self.alerts[alert.fingerprint] = alert
+                self.dirty_alerts[alert.fingerprint] = alert
             return alert.id
         if res.outcome in (DedupOutcome.new, DedupOutcome.resolved_unknown):
             self.result.alerts_new += 1
