@@ -74,6 +74,9 @@ def serve(
                      help="nats://host:4222: queue ingested events on JetStream for "
                      "`aiops worker` instead of correlating in this process."),
     ] = None,
+    stages: Annotated[
+        bool, typer.Option(help="Run diagnose → agents → act on incidents in this process.")
+    ] = True,
 ) -> None:
     """Run the API, the ingest endpoints and the control site.
 
@@ -88,7 +91,7 @@ def serve(
     configure(settings.log_format)
     runtime = runtime_or_exit(settings)
     background = []
-    if bus is None:  # with a bus, `aiops worker` correlates and runs the stages
+    if bus is None and stages:  # with a bus, `aiops worker` correlates and runs them
         background.extend(install_stages(runtime, settings.config_dir))
     if sources and bus is None:
         worker = worker_or_none(runtime, settings.config_dir)
