@@ -17,7 +17,7 @@ app = typer.Typer(
 )
 
 # Modules under aiops.cli that define `register(app: typer.Typer) -> None`.
-_MODULES: tuple[str, ...] = ("core", "detect", "detect_logs", "sim", "rca", "demo", "agents", "cmdb", "itsm")
+_MODULES: tuple[str, ...] = ("core", "detect", "detect_logs", "sim", "rca", "demo", "agents", "cmdb", "itsm", "eval")
 
 
 def _load() -> None:

@@ -160,6 +160,9 @@ class Rule(_Strict):
 
 class RulesFile(_Strict):
     evaluation_interval: DurationS = Field(default=5.0, gt=0)
+    # A firing alert is sent again this often (Prometheus' resend_delay), so an alert that
+    # outlives the incident people closed opens a new one instead of going unseen.
+    resend_interval: DurationS = Field(default=60.0, gt=0)
     rules: list[Rule] = Field(default_factory=list)
 
     def scaled(self, factor: float) -> RulesFile:
@@ -185,11 +188,16 @@ class RulesFile(_Strict):
                 )
             )
         interval = self.evaluation_interval * factor
-        return RulesFile(evaluation_interval=interval, rules=[_revalidate(r) for r in rules])
+        return RulesFile(
+            evaluation_interval=interval,
+            resend_interval=self.resend_interval * factor,
+            rules=[_revalidate(r) for r in rules],
+        )
 
 
 class _TopLevel(_Strict):
     evaluation_interval: DurationS = Field(default=5.0, gt=0)
+    resend_interval: DurationS = Field(default=60.0, gt=0)
     rules: list[dict[str, Any]] = Field(default_factory=list)
 
 
@@ -229,7 +237,8 @@ def parse_rules(doc: Any, path: Path) -> RulesFile:
         rules.append(rule)
     if errors:
         raise config_error(path, doc, errors)
-    return RulesFile(evaluation_interval=top.evaluation_interval, rules=rules)
+    return RulesFile(evaluation_interval=top.evaluation_interval,
+                     resend_interval=top.resend_interval, rules=rules)
 
 
 def load_rules(path: Path) -> RulesFile:

@@ -54,13 +54,16 @@ class ActiveAlert:
     value: float
     last_true: datetime
     fired_at: datetime | None = None
+    sent_at: datetime | None = None  # the last firing event sent (first or re-send)
 
 
 class RuleEvaluator:
     """Holds the rules, the recent data they read, and the state of each alert."""
 
-    def __init__(self, rules: RulesFile | Sequence[Rule]) -> None:
+    def __init__(self, rules: RulesFile | Sequence[Rule], *, resend_s: float | None = None) -> None:
         self.rules = list(rules.rules if isinstance(rules, RulesFile) else rules)
+        default = rules.resend_interval if isinstance(rules, RulesFile) else 60.0
+        self.resend_s = resend_s if resend_s is not None else default
         specs = [r.spec for r in self.rules]
         windows = [getattr(s, "window", 0.0) for s in specs]
         self.store = SeriesStore(_metric_names(specs), retention_s=max(windows, default=0) + 60)
@@ -185,6 +188,16 @@ class RuleEvaluator:
             held = (now - alert.active_since).total_seconds()
             if alert.state == AlertState.pending and held >= rule.for_s:
                 alert.state, alert.fired_at = AlertState.firing, now
+                alert.sent_at = now
+                out.append(self._event(rule, alert, EventStatus.firing, now))
+            elif (
+                alert.state == AlertState.firing
+                and alert.sent_at is not None
+                and (now - alert.sent_at).total_seconds() >= self.resend_s
+            ):
+                # the same alert again (same event id): a no-op for an open incident, a new
+                # incident when people closed the last one while it still fires
+                alert.sent_at = now
                 out.append(self._event(rule, alert, EventStatus.firing, now))
         for slot in [s for s in self._active if s[0] == rule.name and s[1] not in true]:
             alert = self._active[slot]

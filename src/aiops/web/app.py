@@ -15,10 +15,11 @@ from aiops.config import Settings
 from aiops.runtime import Runtime
 from aiops.web import errors
 from aiops.web.api import audit, incidents
+from aiops.web.api import change_records as change_records_api
 from aiops.web.api import changes as changes_api
 from aiops.web.api import cmdb as cmdb_api
-from aiops.web.api import change_records as change_records_api
 from aiops.web.api import decisions as decisions_api
+from aiops.web.api import human as human_api
 from aiops.web.ingest import routes as ingest
 from aiops.web.site import install as install_site
 
@@ -63,6 +64,7 @@ def create_app(
     app.include_router(cmdb_api.router)
     app.include_router(change_records_api.router)
     app.include_router(decisions_api.router)
+    app.include_router(human_api.router)
     install_site(app)
 
     @app.get("/healthz", tags=["ops"])
