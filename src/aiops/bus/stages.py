@@ -56,8 +56,6 @@ class StageDispatcher:
 
     def notify(self, incident_id: str, reason: str) -> None:
         """Called from any thread after a commit; cheap and non-blocking."""
-        if not self.stages:
-            return  # nothing registered: nothing to remember
         if self._pending.get(incident_id) != "opened":
             self._pending[incident_id] = reason
         if self._wake is not None and self._loop is not None and not self._loop.is_closed():
