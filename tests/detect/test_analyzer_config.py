@@ -19,6 +19,13 @@ def test_the_live_profile_learns_within_tens_of_samples() -> None:
     assert cfg.alerting.min_normal + cfg.alerting.n <= 20  # ≈ 40 s of 2 s scrapes
 
 
+def test_the_live_profile_keeps_the_drop_detector_off_unless_configured(tmp_path: Path) -> None:
+    assert LIVE_DETECTOR.drop is False  # the demo's timing was tuned without it
+    path = tmp_path / "detectors.yaml"
+    path.write_text("detector:\n  drop: true\n")
+    assert load_live_config(path).detector.drop is True
+
+
 def test_detectors_yaml_overrides_and_validates(tmp_path: Path) -> None:
     path = tmp_path / "detectors.yaml"
     path.write_text("alerting:\n  k: 2\n  n: 3\n")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from aiops.detect import DetectorConfig, MetricDetector, SeriesDetector, score_array
+from aiops.detect import DETECTORS, DetectorConfig, MetricDetector, SeriesDetector, score_array
 from aiops.model import Sample, Signal
 
 STEP_S = 300.0
@@ -75,6 +75,49 @@ def test_missing_daily_peak_is_flagged_by_the_seasonal_detector() -> None:
     hits = np.flatnonzero(result.is_anomaly[2 * DAY :]) + 2 * DAY  # after two days learnt
     assert hits.size and 4 * DAY <= hits[0] < 4 * DAY + DAY // 2
     assert result.detector[hits[0]] == 2  # seasonal
+
+
+def positive_noise(n: int, seed: int = 0) -> np.ndarray:
+    """A positive metric with multiplicative noise, between about 0.05 and 2."""
+    return 0.3 * np.exp(np.random.default_rng(seed).normal(0.0, 0.6, n))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fall_towards_zero_is_flagged_by_the_drop_detector(seed: int) -> None:
+    x = positive_noise(1200, seed)
+    x[900] = 0.001  # a fifth of the range below the lows, but 50 times smaller
+    result = score_array(stamps(len(x)), x, DetectorConfig())
+    assert result.is_anomaly[900] and result.detector[900] == DETECTORS.index("drop")
+    off = score_array(stamps(len(x)), x, DetectorConfig(drop=False))
+    assert not off.is_anomaly[900]  # the raw scale alone does not see it
+
+
+def test_a_rise_is_never_reported_as_a_drop() -> None:
+    x = positive_noise(1200, 3)
+    x[900] = 40.0
+    result = score_array(stamps(len(x)), x, DetectorConfig())
+    assert result.is_anomaly[900] and DETECTORS[result.detector[900]] == "spike"
+
+
+def test_drop_feature_needs_a_positive_horizon() -> None:
+    """Defined while every sample since the start, or of the last `horizon`, is positive."""
+    from aiops.detect.metrics import drop
+
+    f = drop.feature(np.array([2.0, 0.0, -3.0, 1.0, 5.0, 0.5]), horizon=2)
+    assert f[0] == pytest.approx(np.log(2.0))
+    assert np.isnan(f[1:4]).all()  # zero, negative, then a zero still within the horizon
+    assert f[4] == pytest.approx(np.log(5.0)) and f[5] == pytest.approx(np.log(0.5))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_zeros_and_negatives_do_not_feed_the_drop_detector(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0.0, 1.0, 3000)  # half the samples have no logarithm
+    x[rng.integers(0, 3000, 300)] = 0.0
+    result = score_array(stamps(len(x)), x, DetectorConfig())
+    assert np.isfinite(result.score).all()
+    assert DETECTORS.index("drop") not in result.detector[result.is_anomaly].tolist()
+    assert result.is_anomaly.sum() <= 3
 
 
 @pytest.mark.parametrize("seed", range(5))

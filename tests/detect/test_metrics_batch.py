@@ -22,6 +22,9 @@ def messy_series(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     x[rng.integers(0, n, 10)] += 60.0
     x[n // 2 :] += 5.0
     x[n // 3] += 500.0  # one unprecedented spike
+    x[n // 4] = 0.01  # a fall towards zero (the drop detector)
+    x[rng.integers(0, n, 5)] = 0.0  # no logarithm
+    x[rng.integers(0, n, 5)] = -3.0
     x[rng.integers(0, n, 5)] = math.nan
     x[rng.integers(0, n, 3)] = math.inf
     back = rng.integers(1, n, 5)
@@ -36,6 +39,7 @@ CONFIGS = {
         window=16, warmup=8, horizons=(5, 20), suppress=5, history=64, season_s=3600.0
     ),
     "no_season": DetectorConfig(season_s=0.0),
+    "no_drop": DetectorConfig(drop=False),
     "uncalibrated": DetectorConfig(calibration=0.0),
     "short_score_memory": DetectorConfig(score_memory=7, calibration=3.0),
 }

@@ -3,8 +3,9 @@
 The NAB defaults (`DetectorConfig()`) judge a sample against days of 5-minute history
 (512..2048 samples). A live scrape every few seconds must learn within a minute, so the
 live profile counts tens of samples, switches off the daily season (a demo cannot wait a
-day) and leaves repeat-damping and calibration to the alerting layer, which wants every
-evaluation's verdict. One profile serves every live series; `detectors.yaml` may change
+day) and the log-scale drop detector (the demo's timing was tuned without it), and leaves
+repeat-damping and calibration to the alerting layer, which wants every evaluation's
+verdict. One profile serves every live series; `detectors.yaml` may change
 it (validated, errors as `file:line: path: message`).
 """
 
@@ -24,6 +25,7 @@ LIVE_DETECTOR = DetectorConfig(
     warmup=8,
     short=3,
     volatility=4,
+    drop=False,
     season_s=0.0,
     history=64,
     calibration=0.0,

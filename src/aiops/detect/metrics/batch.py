@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from aiops.detect.metrics import changepoint, seasonal, spike
+from aiops.detect.metrics import changepoint, drop, seasonal, spike
 from aiops.detect.metrics.combiner import (
     calibrated,
     exceedance,
@@ -21,7 +21,7 @@ from aiops.detect.metrics.combiner import (
 )
 from aiops.detect.metrics.config import DetectorConfig
 from aiops.detect.metrics.explain import expected_values
-from aiops.detect.metrics.features import DETECTORS, SEASONAL
+from aiops.detect.metrics.features import DETECTORS, DROP, LEVEL, SEASONAL, SPIKE, SPREAD
 from aiops.detect.metrics.status import Status
 from aiops.detect.metrics.windows import past_max, past_min
 
@@ -80,9 +80,11 @@ def features(ts: np.ndarray, x: np.ndarray, cfg: DetectorConfig) -> tuple[np.nda
     """Feature matrix (n, len(DETECTORS)), NaN where undefined, and the seasonal base."""
     n = len(x)
     cols = np.full((n, len(DETECTORS)), np.nan)
-    cols[:, 0] = spike.feature(x)
-    cols[:, 1] = changepoint.level_feature(x, cfg.short)
-    cols[:, 3] = changepoint.spread_feature(x, cfg.volatility)
+    cols[:, SPIKE] = spike.feature(x)
+    cols[:, LEVEL] = changepoint.level_feature(x, cfg.short)
+    cols[:, SPREAD] = changepoint.spread_feature(x, cfg.volatility)
+    if cfg.drop:
+        cols[:, DROP] = drop.feature(x, cfg.horizon)
     base = np.full(n, np.nan)
     if cfg.season_s > 0 and n > 1:
         t = np.arange(1, n)

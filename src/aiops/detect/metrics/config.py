@@ -28,6 +28,9 @@ class DetectorConfig(BaseModel):
     volatility: int = Field(
         12, ge=1, le=64, description="steps averaged by the volatility detector"
     )
+    drop: bool = Field(
+        True, description="also judge a positive series on a log scale (falls towards zero)"
+    )
     season_s: float = Field(86400.0, ge=0.0, description="seasonal period in seconds; 0 = off")
     season_lags: int = Field(3, ge=1, le=14, description="past periods compared (closest wins)")
     history: int = Field(2048, ge=16, le=65536, description="samples kept for seasonal lags")

@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from aiops.detect.metrics import scalar
+import numpy as np
+
+from aiops.detect.metrics import drop, scalar
 from aiops.detect.metrics.config import DetectorConfig
 from aiops.detect.metrics.explain import expected_values
-from aiops.detect.metrics.features import DETECTORS, SEASONAL
+from aiops.detect.metrics.features import DETECTORS, DROP, LEVEL, SEASONAL, SPREAD
 from aiops.detect.metrics.ring import Extremes, Ring
 from aiops.detect.metrics.status import Status
 
@@ -50,6 +52,7 @@ class SeriesDetector:
         self._scores = Extremes(cfg.suppress, fill=0.0)
         self._mean_square = 0.0  # of past combined scores, for calibration
         self._count = 0
+        self._positive_run = 0  # positive samples in a row, for the drop detector
         self._episode_since: float | None = None
 
     @property
@@ -71,13 +74,18 @@ class SeriesDetector:
 
     def _features_of(self, ts: float, x: float, prev_ts: float | None) -> tuple[list[float], float]:
         cfg = self.config
-        row = [x, math.nan, math.nan, math.nan]
+        row = [x] + [math.nan] * (len(DETECTORS) - 1)
         recent = [*self._values.last(max(cfg.short, cfg.volatility + 1)).tolist(), x]
         if len(recent) >= cfg.short:
-            row[1] = scalar.ordered_mean(recent[-cfg.short :])
+            row[LEVEL] = scalar.ordered_mean(recent[-cfg.short :])
         if len(recent) > cfg.volatility:
             tail = recent[-(cfg.volatility + 1) :]
-            row[3] = scalar.ordered_mean([abs(b - a) for a, b in zip(tail, tail[1:], strict=False)])
+            row[SPREAD] = scalar.ordered_mean(
+                [abs(b - a) for a, b in zip(tail, tail[1:], strict=False)]
+            )
+        self._positive_run = self._positive_run + 1 if x > 0.0 else 0
+        if cfg.drop and drop.active(self._positive_run, self._count + 1, cfg.horizon):
+            row[DROP] = float(drop.log_of(np.array([x]))[0])  # numpy's log, as the batch path
         base = math.nan
         if cfg.season_s > 0 and prev_ts is not None:
             row[SEASONAL], base = scalar.residual(
