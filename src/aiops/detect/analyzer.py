@@ -1,6 +1,6 @@
 """`DetectorAnalyzer`: the anomaly detectors as a worker analyzer (beside the baseline rules).
 
-    samples ─► Deriver (rates, 5xx ratio, p95, gauges) ─► SeriesDetector (live profile)
+    samples ─► Deriver (rates, 5xx ratio, p95, gauges) ─► SeriesFleet (live profile)
                                                           └► Hysteresis ─┐
     log lines ─► LogMiner ─► LogSignalDetector (error burst, new error template)
                                                                          ├► FamilyAlerts
@@ -11,6 +11,11 @@ the signal's explanation as summary, and labels naming the detector and the seri
 fingerprint per (service, CI, derived family): every series of a family (instances,
 label sets) shares one alert, which fires when the first series fires and resolves when
 the last one does. Nothing here knows a metric name.
+
+The points of one scrape are scored together by a `SeriesFleet` (one numpy step for all
+series; the numbers of one `SeriesDetector` per series), then judged point by point in
+their order. The fleet and `_series` forget the least recently seen series by the same
+rule over the same keys, so they always hold the same series.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from aiops.detect.alerting import Hysteresis, Transition, Verdict
 from aiops.detect.derive import Deriver, Point
 from aiops.detect.live import LiveConfig
 from aiops.detect.logs import Layout, LogMiner, LogSignalDetector
-from aiops.detect.metrics import Score, SeriesDetector
+from aiops.detect.metrics import Score, SeriesFleet, StreamResult
 from aiops.model import Event, EventKind, EventStatus, Sample, Severity, Signal
 from aiops.normalize import fingerprint, make_event
 
@@ -36,7 +41,6 @@ _ERROR_LEVELS = frozenset({Severity.error, Severity.critical})
 
 @dataclass
 class _Series:
-    detector: SeriesDetector
     state: Hysteresis
     family: str
     key: tuple[str | None, str | None, str]
@@ -73,6 +77,7 @@ class DetectorAnalyzer:
         self.deriver = Deriver(quantile=cfg.quantile, min_events=cfg.min_events,
                                max_gap_s=cfg.detector.max_gap_s)  # fmt: skip
         self._series: OrderedDict[str, _Series] = OrderedDict()
+        self._fleet = SeriesFleet(cfg.max_series)
         self._families: dict[str, _Family] = {}
         self._logs: dict[str, _LogStream] = {}
 
@@ -82,8 +87,10 @@ class DetectorAnalyzer:
         samples = [i for i in items if isinstance(i, Sample)]
         out: list[Event] = []
         if samples:
-            for point in self.deriver.add(samples):
-                out.extend(self._point(point, now))
+            points = [p for p in self.deriver.add(samples) if math.isfinite(p.value)]
+            scores = self._scores(points)
+            for i, point in enumerate(points):
+                out.extend(self._point(point, scores, i, now))
         for item in items:
             if isinstance(item, Event) and item.kind is EventKind.log:
                 out.extend(self._log(item, now))
@@ -108,26 +115,27 @@ class DetectorAnalyzer:
 
     # -- metrics -------------------------------------------------------------------------
 
+    def _scores(self, points: list[Point]) -> StreamResult:
+        """The detector's verdict on each point, all series of the scrape in one step."""
+        return self._fleet.score([p.series for p in points], [p.at.timestamp() for p in points],
+                                 [p.value for p in points], self.config.detector)  # fmt: skip
+
     def _series_of(self, p: Point) -> _Series:
         s = self._series.pop(p.series, None)
         if s is None:
-            s = _Series(SeriesDetector(self.config.detector), Hysteresis(self.config.alerting),
-                        p.family, (p.service, p.ci, p.family))  # fmt: skip
+            s = _Series(Hysteresis(self.config.alerting), p.family, (p.service, p.ci, p.family))
             while len(self._series) >= self.config.max_series:
                 self._series.popitem(last=False)
         self._series[p.series] = s
         return s
 
-    def _point(self, p: Point, now: datetime) -> list[Event]:
-        if not math.isfinite(p.value):
-            return []
+    def _point(self, p: Point, scores: StreamResult, i: int, now: datetime) -> list[Event]:
         s = self._series_of(p)
         s.last_at = p.at.timestamp()
-        score = s.detector.update(s.last_at, p.value)
-        verdict = s.state.update(p.value, score.is_anomaly)
+        verdict = s.state.update(p.value, bool(scores.is_anomaly[i]))
         if verdict.transition is None:
             return []
-        return self._family_change(s, p.series, verdict.transition, now, score, verdict, p)
+        return self._family_change(s, p.series, verdict.transition, now, scores.at(i), verdict, p)
 
     def _family_change(
         self,
