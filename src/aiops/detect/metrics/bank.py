@@ -159,22 +159,29 @@ class DetectorBank:
     def step(self, rows: np.ndarray, ts: np.ndarray, values: np.ndarray) -> StreamResult:
         """Score one sample of each of `rows` (distinct), as `SeriesDetector.update` would."""
         ts, values = np.asarray(ts, dtype=float), np.asarray(values, dtype=float)
-        out = StreamResult.empty(ts, values)
         finite = np.isfinite(ts) & np.isfinite(values)
         last = self._last_ts[rows]
         late = finite & (ts <= last)  # NaN (no sample yet) compares False
+        accepted = finite & ~late
+        every = bool(accepted.all())
+        ok = np.flatnonzero(accepted)
+        r, t, x, prev = (
+            (rows, ts, values, last) if every else (rows[ok], ts[ok], values[ok], last[ok])
+        )
+        if len(r):
+            gap = t - prev > self.config.max_gap_s
+            if gap.any():
+                self.reset(r[gap])
+                prev = np.where(gap, np.nan, prev)
+            self._last_ts[r] = t
+            scored = self._score(r, t, x, prev)
+            if every:
+                return scored
+        out = StreamResult.empty(ts, values)
         out.status[~finite] = Status.invalid
         out.status[late] = Status.out_of_order
-        ok = np.flatnonzero(finite & ~late)
-        if len(ok) == 0:
-            return out
-        r, t, prev = rows[ok], ts[ok], last[ok]
-        gap = t - prev > self.config.max_gap_s
-        if gap.any():
-            self.reset(r[gap])
-            prev = np.where(gap, np.nan, prev)
-        self._last_ts[r] = t
-        out.take(ok, self._score(r, t, values[ok], prev))
+        if len(r):
+            out.take(ok, scored)
         return out
 
     def _features(

@@ -65,7 +65,7 @@ class SeriesFleet:
         """
         ts = np.asarray(ts, dtype=float)
         values = np.asarray(values, dtype=float)
-        out = StreamResult.empty(ts, values)
+        parts: list[tuple[np.ndarray, StreamResult]] = []  # (sample positions, their results)
         where, start = self._where, 0
         codes: list[int] = []  # bank << ROW_BITS | row of each sample since `start`
         touched: set[str] | None = None  # keys since `start`, tracked once eviction begins
@@ -75,7 +75,7 @@ class SeriesFleet:
                 if len(where) >= self.max_series:
                     touched = set(keys[start:i]) if touched is None else touched
                     if next(iter(where)) in touched:  # score its samples before reusing its row
-                        self._run(codes, start, out, ts, values)
+                        parts += self._run(codes, start, ts, values)
                         codes, start, touched = [], i, set()
                     self._evict_oldest()
                 cfg = config_for if isinstance(config_for, DetectorConfig) else config_for(i)
@@ -84,7 +84,12 @@ class SeriesFleet:
             codes.append(code)
             if touched is not None:
                 touched.add(key)
-        self._run(codes, start, out, ts, values)
+        parts += self._run(codes, start, ts, values)
+        if len(parts) == 1 and len(parts[0][0]) == len(ts):
+            return parts[0][1]  # one step held every sample, in input order (a scrape)
+        out = StreamResult.empty(ts, values)
+        for at, result in parts:
+            out.take(at, result)
         return out
 
     def _evict_oldest(self) -> None:
@@ -100,11 +105,12 @@ class SeriesFleet:
         return number << ROW_BITS | self._banks[number].add()
 
     def _run(
-        self, codes: list[int], start: int, out: StreamResult, ts: np.ndarray, x: np.ndarray
-    ) -> None:
+        self, codes: list[int], start: int, ts: np.ndarray, x: np.ndarray
+    ) -> list[tuple[np.ndarray, StreamResult]]:
         """Score samples start .. start + len(codes) - 1 (code = bank and row of each)."""
+        done: list[tuple[np.ndarray, StreamResult]] = []
         if not codes:
-            return
+            return done
         code = np.array(codes, dtype=np.int64)
         number, rows = code >> ROW_BITS, code & ROW_MASK
         idx = np.arange(start, start + len(codes))
@@ -116,7 +122,8 @@ class SeriesFleet:
                 r, at = (
                     (rows[mine], idx[mine]) if part is None else (rows[mine][part], idx[mine][part])
                 )
-                out.take(at, bank.step(r, ts[at], x[at]))
+                done.append((at, bank.step(r, ts[at], x[at])))
+        return done
 
 
 def steps(rows: np.ndarray) -> list[np.ndarray | None]:
