@@ -8,14 +8,18 @@ runs every operation once for all of them, on arrays with one row per series:
 * range extremes over each horizon come from `BlockMax` (van Herk blocks), O(1)
   amortised per sample whatever the horizon; each feature and its negation are pushed
   together, so one read gives every past max and min;
-* the seasonal lag is a binary search over each row's `History`, all rows in step;
+* the sample nearest each seasonal lag is found in each row's `History` from where it
+  was last time (a lag only moves forward), with a binary search for all rows in step
+  after a pause; the answer is `np.searchsorted`'s, however it is found;
 * sums and means keep `SeriesDetector`'s left-to-right order, so every number is the
   same to the bit (`tests/detect/test_metrics_bank.py` holds it to that, field by field).
 
-Memory per series is fixed by the config (`bytes_per_series`; about 193 KiB for the
-defaults, 6.5 KiB for the live profile): a ring of `horizon` values per feature and
-sign, `history` (timestamp, value) pairs, `suppress` past scores, a few scalars.
-Rows are handed out by `add` and returned by `remove`; `SeriesFleet` maps keys to rows.
+Memory per series is fixed by the config (`bytes_per_series`): 8 bytes times
+2 x 5 x `horizon` (each feature's block ring, max and min) + 2 x `history` (timestamps
+and values) + `suppress` (past scores) + a few dozen scalars. That is 197,872 bytes
+(193 KiB) for the defaults (a `SeriesDetector` holds 230,176), and 6,560
+bytes for the live profile. Arrays grow by doubling up to `max_rows` and never shrink;
+rows are handed out by `add` and returned by `remove`; `SeriesFleet` maps keys to rows.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ The bank's twin of the `Ring`s `SeriesDetector` keeps for `_stamps` and `_values
 row per series, a circular buffer each (oldest overwritten, never doubled, so a row costs
 16 bytes per sample kept). It answers what the features and the seasonal detector ask of
 the past: the last few values, the last `window` values, and the sample nearest to each
-seasonal lag, found by a binary search run for all rows in step.
+seasonal lag. A lag's target only moves forward, so the search starts where it ended
+last time and usually moves one sample: O(1) per step whatever the capacity; rows that
+paused or just started finish with a binary search (log2 capacity rounds), all at once.
 """
 
 from __future__ import annotations
