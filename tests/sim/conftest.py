@@ -30,10 +30,13 @@ def sim_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Supervisor
 
 @pytest.fixture
 def sim(sim_session: Supervisor) -> Iterator[Supervisor]:
-    """The shared sim, restored after the test: service running, every fault off."""
+    """The shared sim, restored after the test: service running, every fault off (through
+    the supervisor, which remembers the durable ones)."""
     yield sim_session
     sim_session.start()
-    with httpx.Client(timeout=10) as c:
+    for f in sim_session.faults()["active"]:
+        sim_session.fault(f["name"], False)
+    with httpx.Client(timeout=10) as c:  # and anything switched on an instance directly
         for url in sim_session.instance_urls():
             c.delete(url + "/control/faults")
 

@@ -110,3 +110,37 @@ def test_board_reports_change_only_on_transitions_and_keeps_since() -> None:
     assert board.switch("slow-db", False, {}, now=NOW)
     assert not board.switch("slow-db", False, {}, now=NOW)
     assert board.param("slow-db", "delay_ms") == 400.0  # default once off
+
+
+def test_restore_puts_back_a_durable_fault_only() -> None:
+    from aiops.sim.faults import parse_switch_request
+
+    assert parse_switch_request("disk-full", b'{"on": true, "restore": true}') == (True, {}, True)
+    for name, body in [
+        ("memory-leak", b'{"on": true, "restore": true}'),  # held by the process: not durable
+        ("disk-full", b'{"on": false, "restore": true}'),  # restoring means switching on
+        ("disk-full", b'{"on": true, "restore": "yes"}'),
+    ]:
+        with pytest.raises(InvalidInput) as info:
+            parse_switch_request(name, body)
+        assert tuple(info.value.errors[0].loc) == ("body", "restore")
+
+
+def test_durable_faults_are_those_a_restart_cannot_clear() -> None:
+    durable = {n for n, s in FAULTS.items() if s.durable}
+    assert durable == {"slow-db", "error-burst", "dependency-timeout", "disk-full", "config-change"}
+
+
+def test_change_log_skips_a_torn_line_and_counts_a_fleet_change_once(tmp_path) -> None:
+    from aiops.sim.changelog import ChangeLog
+
+    clock = iter([NOW, NOW, NOW.replace(minute=5)])
+    log = ChangeLog(tmp_path / "changes.jsonl", lambda: next(clock))
+    first = log.record("deploy", "deploy sulu 1 -> 2", {"version": ["1", "2"]})
+    again = log.record("deploy", "deploy sulu 1 -> 2", {"version": ["1", "2"]})  # instance 2
+    with (tmp_path / "changes.jsonl").open("a") as fh:
+        fh.write('{"id": 2, "at": "torn')  # a process killed mid-write
+    fh_ok = log.record("deploy", "deploy sulu 1 -> 2", {"version": ["1", "2"]})  # later: new
+    assert again == first
+    assert [c.id for c in log.all()] == [1, 2]
+    assert fh_ok.id == 2

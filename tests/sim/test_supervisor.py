@@ -41,10 +41,12 @@ def module_sim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Supervisor]
 
 @pytest.fixture
 def own_sim(module_sim: Supervisor) -> Iterator[Supervisor]:
-    """This module's sim, put back to one running instance after each test."""
+    """This module's sim, put back to one running, fault-free instance after each test."""
     yield module_sim
     module_sim.scale(1)
     module_sim.start()
+    for f in module_sim.faults()["active"]:
+        module_sim.fault(f["name"], False)
 
 
 def _pids(sup: Supervisor) -> list[int]:
@@ -91,13 +93,53 @@ def test_config_with_no_instance_is_refused(tmp_path: Path) -> None:
         Supervisor(SimConfig(data_dir=tmp_path, instances=0))
 
 
-def test_restart_replaces_the_process_and_clears_faults(own_sim: Supervisor) -> None:
+def test_restart_replaces_the_process_and_clears_what_it_held(own_sim: Supervisor) -> None:
     old = own_sim.sulus[0].pid
-    own_sim.fault("slow-db", True)
+    own_sim.fault("memory-leak", True, {"rate_mb_s": 1, "max_mb": 8})
     own_sim.restart()
     assert own_sim.sulus[0].pid != old and not _alive(old or 0)
     assert own_sim.faults()["active"] == []
     assert httpx.get(own_sim.front_url + "/healthz").status_code == 200
+
+
+def test_a_restart_does_not_fix_what_lives_outside_the_process(own_sim: Supervisor) -> None:
+    """The release, the config and the disk outlive the process: only the right fix helps."""
+    own_sim.fault("error-burst", True, {"ratio": 1.0})
+    own_sim.fault("disk-full", True)
+    own_sim.fault("memory-leak", True, {"rate_mb_s": 1, "max_mb": 8})
+    deploys = len(own_sim.changes()["changes"])
+    own_sim.restart()
+    active = {f["name"]: f["params"] for f in own_sim.faults()["active"]}
+    assert set(active) == {"error-burst", "disk-full"}
+    assert active["error-burst"] == {"ratio": 1.0}
+    assert len(own_sim.changes()["changes"]) == deploys  # a restart is no new deploy
+    with httpx.Client(timeout=5) as c:
+        assert (
+            c.get(own_sim.front_url + "/api/articles").status_code == 500
+        )  # still the bad release
+    own_sim.fault("error-burst", False)
+    own_sim.fault("disk-full", False)
+    own_sim.restart()
+    assert own_sim.faults()["active"] == []
+    with httpx.Client(timeout=5) as c:
+        assert c.get(own_sim.front_url + "/api/articles").status_code == 200
+
+
+def test_the_change_calendar_outlives_a_restart_and_counts_a_fleet_change_once(
+    own_sim: Supervisor,
+) -> None:
+    before = len(own_sim.changes()["changes"])
+    own_sim.scale(2)
+    own_sim.fault("config-change", True, {"extra_latency_ms": 5})
+    own_sim.restart()
+    changes = own_sim.changes()["changes"][before:]
+    assert [c["summary"] for c in changes] == ["config reloaded"]  # two instances, one change
+    assert {f["name"] for f in own_sim.faults()["active"]} == {"config-change"}
+    own_sim.fault("config-change", False)
+    assert [c["summary"] for c in own_sim.changes()["changes"][before:]] == [
+        "config reloaded",
+        "config rolled back",
+    ]
 
 
 def test_stop_keeps_front_answering_502_and_start_restores(own_sim: Supervisor) -> None:

@@ -2,7 +2,7 @@
 so that the platform under test learns about a fault only from its symptoms.
 
     GET    /control/faults          active faults and the catalogue
-    POST   /control/faults/{name}   {"on": true|false, "params": {...}}
+    POST   /control/faults/{name}   {"on": true|false, "params": {...}, "restore": false}
     DELETE /control/faults          switch every fault off
     GET    /control/changes         recorded deploys and config changes
 """
@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from aiops.errors import AiopsError, TooLarge
-from aiops.sim.faults import parse_switch
+from aiops.sim.faults import parse_switch_request
 from aiops.sim.injector import Injector
 from aiops.sim.replies import error_reply
 
@@ -36,8 +36,8 @@ async def switch_fault(request: Request) -> JSONResponse:
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
             raise TooLarge(f"body over {MAX_BODY_BYTES} bytes")
-        on, params = parse_switch(name, body)
-        result = await _injector(request).switch(name, on, params)
+        on, params, restore = parse_switch_request(name, body)
+        result = await _injector(request).switch(name, on, params, restore=restore)
     except AiopsError as exc:
         return error_reply(exc)
     return JSONResponse({"ok": True, **result})

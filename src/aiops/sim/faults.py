@@ -29,9 +29,14 @@ class Param:
 
 @dataclass(frozen=True)
 class FaultSpec:
+    """A fault. `durable`: it lives outside the sulu process (the disk, the database, the
+    deployed release, the config, the external API), so restarting sulu does not clear it;
+    the supervisor puts it back on every instance it starts. Only the right fix does."""
+
     name: str
     summary: str
     params: dict[str, Param] = field(default_factory=dict)
+    durable: bool = False
 
 
 FAULTS: dict[str, FaultSpec] = {
@@ -43,8 +48,9 @@ FAULTS: dict[str, FaultSpec] = {
         ),
         FaultSpec(
             "slow-db",
-            "every database query takes longer",
+            "every database query takes longer (lock contention on the database file)",
             {"delay_ms": Param(400, 1, 5000, "extra time per query")},
+            durable=True,
         ),
         FaultSpec(
             "db-pool-exhaustion",
@@ -71,17 +77,20 @@ FAULTS: dict[str, FaultSpec] = {
             "error-burst",
             "a bad deploy: a share of API requests fail with HTTP 500",
             {"ratio": Param(0.5, 0.01, 1.0, "share of API requests that fail")},
+            durable=True,
         ),
         FaultSpec(
             "dependency-timeout",
             "the external API hangs; calls to it time out",
             {"hang_s": Param(30, 0.1, 120, "how long the external API holds each call")},
+            durable=True,
         ),
-        FaultSpec("disk-full", "log and database writes fail with ENOSPC"),
+        FaultSpec("disk-full", "log and database writes fail with ENOSPC", durable=True),
         FaultSpec(
             "config-change",
             "a recorded config change disables the cache and makes queries scan",
             {"extra_latency_ms": Param(250, 1, 5000, "cost of a table scan per query")},
+            durable=True,
         ),
     )
 }
@@ -133,6 +142,15 @@ def check_params(name: str, params: Any) -> dict[str, float]:
 
 def parse_switch(name: str, body: bytes) -> tuple[bool, dict[str, float]]:
     """Parse a control request body `{"on": bool, "params": {...}}` for fault `name`."""
+    on, params, _ = parse_switch_request(name, body)
+    return on, params
+
+
+def parse_switch_request(name: str, body: bytes) -> tuple[bool, dict[str, float], bool]:
+    """`{"on": bool, "params": {...}, "restore": bool}` → (on, params, restore).
+
+    `restore` (sulu's own control API only): put a durable fault back on an instance that
+    just started, as the state it inherits (no new deploy, no change record)."""
     spec_of(name)
     try:
         doc = json.loads(body or b"{}")
@@ -145,11 +163,14 @@ def parse_switch(name: str, body: bytes) -> tuple[bool, dict[str, float]]:
             "body must be a JSON object",
             [ErrorDetail(("body",), "must be an object", "type_error")],
         )
-    extra = sorted(set(doc) - {"on", "params"})
+    extra = sorted(set(doc) - {"on", "params", "restore"})
     if extra:
         raise InvalidInput(
             "unknown keys in body",
-            [ErrorDetail(("body", k), "unknown key (allowed: on, params)", "extra") for k in extra],
+            [
+                ErrorDetail(("body", k), "unknown key (allowed: on, params, restore)", "extra")
+                for k in extra
+            ],
         )
     on = doc.get("on")
     if not isinstance(on, bool):
@@ -157,7 +178,13 @@ def parse_switch(name: str, body: bytes) -> tuple[bool, dict[str, float]]:
             "'on' must be true or false",
             [ErrorDetail(("body", "on"), "must be a boolean", "type_error")],
         )
-    return on, check_params(name, doc.get("params"))
+    restore = doc.get("restore", False)
+    if not isinstance(restore, bool) or (restore and not (on and FAULTS[name].durable)):
+        raise InvalidInput(
+            "'restore' must be a boolean, and only restores a durable fault switched on",
+            [ErrorDetail(("body", "restore"), "restores a durable fault only", "invalid")],
+        )
+    return on, check_params(name, doc.get("params")), restore
 
 
 @dataclass
@@ -238,5 +265,6 @@ __all__ = [
     "Param",
     "check_params",
     "parse_switch",
+    "parse_switch_request",
     "spec_of",
 ]

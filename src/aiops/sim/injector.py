@@ -28,12 +28,17 @@ class Injector:
         self.leak = MemoryLeak(on_grow=self._leak_grew)
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    async def switch(self, name: str, on: bool, params: dict[str, float]) -> dict[str, Any]:
+    async def switch(
+        self, name: str, on: bool, params: dict[str, float], *, restore: bool = False
+    ) -> dict[str, Any]:
+        """Switch `name`; `restore` puts a durable fault back on a fresh instance as the
+        state it inherits (the release, the config, the disk): no new deploy, no log."""
         self._loop = asyncio.get_running_loop()
         s = self.sulu
         changed = s.board.switch(name, on, params, now=s.now())
         if changed:
-            handler = getattr(self, "_" + name.replace("-", "_"))
+            method = "_restore_" if restore else "_"
+            handler = getattr(self, method + name.replace("-", "_"))
             try:
                 await handler(on, params)
             except Exception:
@@ -55,6 +60,8 @@ class Injector:
 
     async def _slow_db(self, on: bool, params: dict[str, float]) -> None:
         pass  # the queries themselves slow down and log "slow query"
+
+    _restore_slow_db = _slow_db
 
     async def _db_pool_exhaustion(self, on: bool, params: dict[str, float]) -> None:
         if on:
@@ -130,6 +137,9 @@ class Injector:
         s.set_version(new)
         s.log.info("sulu.deploy", f"{kind}: sulu {old} -> {new}", old=old, new=new)
 
+    async def _restore_error_burst(self, on: bool, params: dict[str, float]) -> None:
+        self.sulu.set_version(self.sulu.settings.bad_version)  # the release still deployed
+
     async def _dependency_timeout(self, on: bool, params: dict[str, float]) -> None:
         assert self.sulu.http is not None
         body = {"on": on, "hang_s": params.get("hang_s", 30.0)}
@@ -138,6 +148,11 @@ class Injector:
             resp.raise_for_status()
         except Exception as exc:
             raise Retryable(f"external API control failed: {exc!r}") from exc
+
+    _restore_dependency_timeout = _dependency_timeout  # sets the hang, does not toggle it
+
+    async def _restore_disk_full(self, on: bool, params: dict[str, float]) -> None:
+        self.sulu.log.disk_full = True
 
     async def _disk_full(self, on: bool, params: dict[str, float]) -> None:
         log = self.sulu.log
@@ -150,19 +165,23 @@ class Injector:
 
     async def _config_change(self, on: bool, params: dict[str, float]) -> None:
         s = self.sulu
-        ttl_old, ttl_new = (s.settings.cache_ttl_s, 0.0) if on else (0.0, s.settings.cache_ttl_s)
-        plan_old, plan_new = ("index", "scan") if on else ("scan", "index")
-        diff: dict[str, list[Any]] = {
-            "cache.ttl_s": [ttl_old, ttl_new],
-            "db.query_plan": [plan_old, plan_new],
-        }
-        s.cache.ttl_s = ttl_new
-        s.cache.clear()
-        s.query_scan_s = params["extra_latency_ms"] / 1000.0 if on else 0.0
+        diff = self._apply_config(on, params)
         summary = "config reloaded" if on else "config rolled back"
         s.record_change("config", summary, diff)
         shown = ", ".join(f"{k} {a} -> {b}" for k, (a, b) in diff.items())
         s.log.info("sulu.config", f"{summary}: {shown}", diff=diff)
+
+    async def _restore_config_change(self, on: bool, params: dict[str, float]) -> None:
+        self._apply_config(on, params)  # the config file on disk, read at start
+
+    def _apply_config(self, on: bool, params: dict[str, float]) -> dict[str, list[Any]]:
+        s = self.sulu
+        ttl_old, ttl_new = (s.settings.cache_ttl_s, 0.0) if on else (0.0, s.settings.cache_ttl_s)
+        plan_old, plan_new = ("index", "scan") if on else ("scan", "index")
+        s.cache.ttl_s = ttl_new
+        s.cache.clear()
+        s.query_scan_s = params["extra_latency_ms"] / 1000.0 if on else 0.0
+        return {"cache.ttl_s": [ttl_old, ttl_new], "db.query_plan": [plan_old, plan_new]}
 
     def close(self) -> None:
         self.hog.stop()

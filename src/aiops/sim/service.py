@@ -21,6 +21,7 @@ import httpx
 
 from aiops.sim import articles
 from aiops.sim.cache import TtlCache
+from aiops.sim.changelog import ChangeLog
 from aiops.sim.faults import ChangeRecord, FaultBoard
 from aiops.sim.jsonlog import JsonLog
 from aiops.sim.metrics import SuluMetrics, make_metrics
@@ -82,7 +83,7 @@ class Sulu:
         )
         self.cache = TtlCache(ttl_s=settings.cache_ttl_s)
         self.board = FaultBoard()
-        self.changes: list[ChangeRecord] = []
+        self.change_log = ChangeLog(settings.data_dir / "changes.jsonl", self.now)
         self.version = settings.version
         self.rng = random.Random(settings.seed)
         self.http: httpx.AsyncClient | None = None
@@ -132,9 +133,12 @@ class Sulu:
         return datetime.now(UTC)
 
     def record_change(self, kind: str, summary: str, diff: dict[str, list[Any]]) -> ChangeRecord:
-        change = ChangeRecord(len(self.changes) + 1, self.now(), kind, summary, diff)
-        self.changes.append(change)
-        return change
+        return self.change_log.record(kind, summary, diff)
+
+    @property
+    def changes(self) -> list[ChangeRecord]:
+        """Every deploy and config change of this data directory (they outlive restarts)."""
+        return self.change_log.all()
 
     def set_version(self, version: str) -> None:
         self.metrics.build_info.clear()

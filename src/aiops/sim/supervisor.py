@@ -59,6 +59,7 @@ class Supervisor:
         self._lock = threading.RLock()
         self._closed = False
         self._stopped_by_operator = False
+        self._durable: dict[str, dict[str, float]] = {}  # durable faults on, with params
         py = config.python
         self.external = Child(
             "external",
@@ -112,7 +113,8 @@ class Supervisor:
             return self.status()
 
     def restart(self) -> dict[str, Any]:
-        """Stop then start the sulu instances: faults and caches are gone afterwards."""
+        """Stop then start the sulu instances: what the processes held (leaks, a runaway
+        thread, caches) is gone afterwards; durable faults come back with them."""
         with self._lock:
             self._check_open()
             for child in self.sulus:
@@ -159,6 +161,11 @@ class Supervisor:
             with httpx.Client(timeout=10.0) as client:
                 for child in live:
                     result = _post(client, f"{child.url}/control/faults/{name}", body)
+            if spec_of(name).durable:
+                if on:
+                    self._durable[name] = checked
+                else:
+                    self._durable.pop(name, None)
             self._note("fault", {"fault": name, "on": on, "params": checked})
             return result
 
@@ -246,6 +253,17 @@ class Supervisor:
             for child in children:
                 child.terminate()
             raise
+        self._restore([c for c in children if c.role == "sulu"])
+
+    def _restore(self, fresh: list[Child]) -> None:
+        """A new sulu process inherits what a restart does not clear (durable faults)."""
+        if not fresh or not self._durable:
+            return
+        with httpx.Client(timeout=10.0) as client:
+            for child in fresh:
+                for name, params in self._durable.items():
+                    body = {"on": True, "params": params, "restore": True}
+                    _post(client, f"{child.url}/control/faults/{name}", body)
 
     def _write_backends(self, *, empty: bool = False) -> None:
         urls = [] if empty else [c.url for c in self.sulus]
