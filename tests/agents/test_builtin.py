@@ -12,16 +12,16 @@ from aiops.agents.outputs import OUTPUTS, check_semantics
 from aiops.model import EventStatus, IncidentState
 from aiops.model.decisions import Decision
 
-EXPECTED = {  # fault -> (root-cause CI, runbook from examples/sulu/runbooks)
-    "stop": ("sulu-app", "sulu-restart"),
-    "slow-db": ("sulu-db", "sulu-restart-app"),
-    "db-pool-exhaustion": ("sulu-db", "sulu-restart-app"),
-    "memory-leak": ("sulu-app", "sulu-restart-app"),
-    "cpu-hog": ("sulu-app", "sulu-scale-out"),
-    "error-burst": ("sulu-app", "sulu-rollback-last-change"),
-    "dependency-timeout": ("sulu-external-api", None),
-    "disk-full": ("sulu-host", "sulu-disk-full"),
-    "config-change": ("sulu-app", "sulu-rollback-last-change"),
+EXPECTED = {  # fault -> (root-cause CI, cause, runbook from examples/sulu/runbooks or None)
+    "stop": ("sulu-app", "service_down", "sulu-restart"),
+    "slow-db": ("sulu-db", "db_slow", None),  # no runbook fixes slow queries: people
+    "db-pool-exhaustion": ("sulu-db", "db_pool_exhausted", "sulu-restart-app"),
+    "memory-leak": ("sulu-app", "memory_leak", "sulu-restart"),
+    "cpu-hog": ("sulu-app", "cpu_runaway", "sulu-restart"),
+    "error-burst": ("sulu-app", "bad_deploy", "sulu-rollback-last-change"),
+    "dependency-timeout": ("sulu-external-api", "dependency_failure", None),  # the vendor's
+    "disk-full": ("sulu-host", "disk_full", "sulu-disk-full"),
+    "config-change": ("sulu-app", "bad_config", "sulu-rollback-last-change"),
 }
 
 
@@ -34,12 +34,12 @@ def test_builtin_handles_every_sulu_fault_with_valid_outputs(fault: str) -> None
         assert 0 < out.confidence <= 1 and out.summary
     diag = reason(AgentKind.diagnose, ctx).output
     rem = reason(AgentKind.remediate, ctx).output
-    ci, runbook = EXPECTED[fault]
-    assert diag["root_cause_ci"] == ci
+    ci, cause, runbook = EXPECTED[fault]
+    assert (diag["root_cause_ci"], diag["cause_key"]) == (ci, cause)
     assert diag["evidence"], "a diagnosis cites its evidence"
-    assert rem["runbook"] in ctx.runbook_names  # every fault gets a proposal
-    if runbook is not None:
-        assert rem["runbook"] == runbook
+    assert rem["runbook"] == runbook
+    if runbook is None:
+        assert cause in rem["rationale"]  # says which cause nothing in the catalogue fixes
 
 
 def test_triage_keeps_policy_priority_and_flags_a_flap() -> None:
@@ -89,34 +89,34 @@ def test_resolved_incident_gets_no_runbook() -> None:
     assert reason(AgentKind.remediate, ctx).output["runbook"] is None
 
 
-def test_feedback_wrong_verdict_steers_away_and_right_verdict_towards() -> None:
+def _verdict(runbook: str, verdict: str) -> MemoryHit:
+    out = {"agent_kind": "remediate", "output": {"runbook": runbook}, "verdict": verdict}
+    return MemoryHit("decision", f"DEC-{runbook}", "", 1.0, out)
+
+
+def test_a_wrong_verdict_vetoes_even_the_declared_fix() -> None:
+    ctx = fault_context("memory-leak")
+    assert reason(AgentKind.remediate, ctx).output["runbook"] == "sulu-restart"
+    ctx.memory = [_verdict("sulu-restart", "wrong")]
+    out = reason(AgentKind.remediate, ctx).output
+    assert out["runbook"] is None and "memory_leak" in out["rationale"]
+
+
+def test_a_right_verdict_proposes_what_people_did_when_nothing_declares_a_fix() -> None:
     ctx = fault_context("dependency-timeout")
-    first = reason(AgentKind.remediate, ctx).output["runbook"]
-    ctx.memory = [
-        MemoryHit(
-            "decision",
-            "DEC-1",
-            "",
-            1.0,
-            {"agent_kind": "remediate", "output": {"runbook": first}, "verdict": "wrong"},
-        )
-    ]
-    second = reason(AgentKind.remediate, ctx).output["runbook"]
-    assert second != first
-    ctx.memory = [
-        MemoryHit(
-            "decision",
-            "DEC-2",
-            "",
-            1.0,
-            {
-                "agent_kind": "remediate",
-                "output": {"runbook": "sulu-scale-out"},
-                "verdict": "right",
-            },
-        )
-    ]
-    assert reason(AgentKind.remediate, ctx).output["runbook"] == "sulu-scale-out"
+    assert reason(AgentKind.remediate, ctx).output["runbook"] is None
+    ctx.memory = [_verdict("sulu-scale-out", "right")]
+    out = reason(AgentKind.remediate, ctx).output
+    assert out["runbook"] == "sulu-scale-out" and "judged right before" in out["rationale"]
+    assert out["confidence"] < 0.5  # not a declared fix: a weaker proposal
+
+
+def test_a_runbook_that_failed_on_the_incident_is_not_proposed_again() -> None:
+    ctx = fault_context("error-burst")
+    assert reason(AgentKind.remediate, ctx).output["runbook"] == "sulu-rollback-last-change"
+    ctx.incident_changes = [("sulu-rollback-last-change", "failed")]
+    out = reason(AgentKind.remediate, ctx).output
+    assert out["runbook"] is None and "already failed here" in out["rationale"]
 
 
 def test_remediation_follows_the_upstream_diagnosis_decision() -> None:

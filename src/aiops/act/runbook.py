@@ -5,6 +5,7 @@
     risk: low
     aliases: [sulu-service-down]   # `runbook` label values of the alerts it handles
     alerts: [SuluHealthCheckFailing]
+    fixes: [service_down]          # causes it fixes (aiops.model.causes)
     params:  {instances: {type: int, min: 1, max: 8, default: 2}}
     preconditions: {service_window: any, approval: auto}
     steps:    [{name: restart, kind: sulu, with: {action: restart}, timeout_s: 60}]
@@ -27,6 +28,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from aiops.errors import ErrorDetail, InvalidInput
+from aiops.model.causes import CAUSES, unknown_causes
 from aiops.model.duration import DurationS
 from aiops.model.itsm import ChangeType
 
@@ -102,11 +104,23 @@ class Runbook(BaseModel):
     service: str | None = None
     aliases: list[str] = Field(default_factory=list)
     alerts: list[str] = Field(default_factory=list)
+    fixes: list[str] = Field(
+        default_factory=list, description="causes this runbook fixes (aiops.model.causes)"
+    )
     params: dict[str, ParamSpec] = Field(default_factory=dict)
     preconditions: Preconditions = Field(default_factory=Preconditions)
     steps: list[Step] = Field(min_length=1)
     verify: list[Step] = Field(default_factory=list)
     rollback: list[Step] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known_causes(self) -> Runbook:
+        bad = unknown_causes(self.fixes)
+        if bad:
+            raise ValueError(
+                f"fixes: unknown cause(s) {', '.join(bad)}; known: {', '.join(CAUSES)}"
+            )
+        return self
 
     def check_params(self, given: Any) -> dict[str, Any]:
         """Given parameters merged over the defaults; InvalidInput lists every problem."""

@@ -13,42 +13,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiops.agents.config import AgentKind
-from aiops.agents.context import Context
+from aiops.agents.context import Context, RunbookInfo
+from aiops.agents.evidence import Finding, findings
 from aiops.agents.memory import Bm25Index, Doc
-from aiops.agents.signatures import ALERT_CATEGORY, SIGNATURES, Signature
-from aiops.model import EventKind, EventStatus, IncidentState, Severity
+from aiops.agents.requests import classify
+from aiops.agents.review import review
+from aiops.agents.risk import change_risk
+from aiops.agents.signatures import ALERT_CATEGORY
+from aiops.model import EventStatus, IncidentState, Severity
 
 
 @dataclass
 class BuiltinResult:
     output: dict[str, Any]
     plan: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Finding:
-    sig: Signature
-    hits: int
-    examples: tuple[str, ...]
-
-
-def findings(ctx: Context) -> list[Finding]:
-    """Signatures seen in the incident's logs, changes and alerts, strongest first."""
-    texts = [
-        e.summary
-        for e in ctx.events
-        if e.kind in (EventKind.log, EventKind.change, EventKind.health, EventKind.signal)
-    ]
-    texts += [f"{c.kind}: {c.summary}" for c in ctx.changes]
-    names = {a.name for a in ctx.alerts}
-    out = []
-    for sig in SIGNATURES:
-        matched = [t for t in texts if sig.pattern.search(t)]
-        hits = len(matched) + 3 * len(names & set(sig.alerts))
-        if hits:
-            out.append(Finding(sig, hits, tuple(t[:160] for t in matched[:3])))
-    order = {s.key: i for i, s in enumerate(SIGNATURES)}
-    return sorted(out, key=lambda f: (-f.hits, order[f.sig.key]))
 
 
 def _ci_of_type(ctx: Context, ci_type: str) -> str | None:
@@ -127,12 +105,14 @@ def diagnose(ctx: Context) -> BuiltinResult:
     metric: str | None = None
     conf = 0.3
     cause = "unknown: " + (", ".join(sorted({a.name for a in ctx.alerts})) or ctx.incident.title)
+    cause_key: str | None = None
     if f:
         sig = f[0].sig
         ci = _ci_of_type(ctx, sig.ci_type)
-        cause = sig.cause
-        conf = min(0.85, 0.45 + 0.1 * f[0].hits)
-        evidence += [f"log: {e}" for e in f[0].examples]
+        cause, cause_key = sig.cause, sig.key
+        margin = f[0].hits - (f[1].hits if len(f) > 1 else 0.0)
+        conf = min(0.85, 0.45 + 0.05 * f[0].hits + 0.05 * margin)
+        evidence += [f"evidence: {e}" for e in f[0].examples]
     if top is not None:
         rca_ci = str(top.get("ci") or "") or None
         rca_conf = float(top.get("confidence") or top.get("score") or 0.0)
@@ -154,6 +134,7 @@ def diagnose(ctx: Context) -> BuiltinResult:
             "evidence": evidence[:10],
             "root_cause_ci": ci,
             "cause": cause,
+            "cause_key": cause_key,
             "metric": metric,
         },
         [
@@ -177,49 +158,138 @@ def _feedback(ctx: Context) -> dict[str, float]:
     return out
 
 
+# Change states after which the runbook is not tried again for the incident.
+_FAILED = frozenset({"failed", "rejected", "expired", "blocked"})
+
+
+def _no_runbook(
+    summary: str, rationale: str, conf: float, plan: list[dict[str, Any]]
+) -> BuiltinResult:
+    out = {"summary": summary, "confidence": conf, "evidence": [], "runbook": None,
+           "params": {}, "rationale": rationale}  # fmt: skip
+    return BuiltinResult(out, plan)
+
+
 def remediate(ctx: Context) -> BuiltinResult:
+    """The runbook that fixes the diagnosed cause, as the catalogue says (`fixes:`).
+
+    Runbooks that already failed, were rejected or expired on this incident are not
+    proposed again. A cause no runbook fixes goes to a person (a restart that does not
+    address the cause would only hide it). Catalogues that declare no `fixes` fall back
+    to matching the diagnosis' words and the alerts' baseline runbooks.
+    """
     plan = [
-        {"tool": "runbook_catalogue", "why": "what may be proposed"},
+        {"tool": "runbook_catalogue", "why": "what may be proposed, and what each one fixes"},
         {"tool": "similar_incidents", "why": "what people judged right or wrong before"},
         {"tool": "alerts", "why": "the baseline runbook of each alert"},
     ]
     diag = ctx.upstream_output("diagnose") or diagnose(ctx).output
     if ctx.incident.state in (IncidentState.resolved, IncidentState.closed) or not ctx.runbooks:
         because = "the incident is already resolved" if ctx.runbooks else "no runbook catalogue"
-        return BuiltinResult(
-            {
-                "summary": f"no runbook: {because}",
-                "confidence": 0.8,
-                "evidence": [],
-                "runbook": None,
-                "params": {},
-                "rationale": because,
-            },
-            plan,
-        )
-    scores: dict[str, float] = {r.name: 0.0 for r in ctx.runbooks}
-    why: dict[str, list[str]] = {r.name: [] for r in ctx.runbooks}
+        return _no_runbook(f"no runbook: {because}", because, 0.8, plan)
+    tried = {rb for rb, state in ctx.incident_changes if state in _FAILED}
+    usable = [r for r in ctx.runbooks if r.name not in tried]
+    if any(r.fixes for r in ctx.runbooks):
+        return _by_cause(ctx, diag, usable, tried, plan)
+    return _by_words(ctx, diag, usable, plan)
+
+
+def _by_cause(
+    ctx: Context,
+    diag: dict[str, Any],
+    usable: list[RunbookInfo],
+    tried: set[str],
+    plan: list[dict[str, Any]],
+) -> BuiltinResult:
+    """Score = fixes the diagnosed cause (3) + people's net verdicts on similar incidents
+    (+2 per right, -2 per wrong; a net wrong vetoes the runbook) + the baseline's alert
+    mapping (1 when the cause is unknown; else 0.5, only among runbooks that fix it)."""
+    cause = diag.get("cause_key")
+    diag_conf = float(diag.get("confidence") or 0.0)
+    names = {a.name for a in ctx.alerts}
+    feedback = _feedback(ctx)
+    scores: dict[str, float] = {}
+    why: dict[str, list[str]] = {}
+    for r in usable:
+        s, w = 0.0, []
+        fixes_it = bool(cause) and cause in r.fixes
+        if fixes_it:
+            s, w = s + 3.0, [*w, f"fixes {cause} (the diagnosed cause)"]
+        if names & set(r.alerts) and (fixes_it or not cause):
+            s += 0.5 if cause else 1.0
+            w.append(f"baseline runbook of {', '.join(sorted(names & set(r.alerts)))}")
+        verdict = feedback.get(r.name, 0.0)
+        if verdict:
+            s = s + verdict if verdict > 0 else min(s + verdict, 0.0)
+            w.append("judged right before" if verdict > 0 else "judged wrong before")
+        scores[r.name], why[r.name] = s, w
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    failed = f" ({', '.join(sorted(tried))} already failed here)" if tried else ""
+    if not ranked or ranked[0][1] <= 0:
+        if cause:
+            return _no_runbook(
+                f"no runbook fixes {cause}; a person decides",
+                f"the catalogue has no runbook for {cause}{failed}",
+                round(0.5 + 0.3 * diag_conf, 3), plan,
+            )  # fmt: skip
+        return _no_runbook("no runbook: the cause is unknown; a person decides",
+                           "no recognised cause and no baseline runbook" + failed, 0.5, plan)  # fmt: skip
+    name, score = ranked[0]
+    fixes_it = bool(cause) and cause in (ctx.runbook(name) or RunbookInfo(name)).fixes
+    conf = 0.3 + 0.6 * diag_conf if fixes_it else 0.4
+    return _proposal(ctx, name, diag, round(min(0.95, conf), 3), why[name], plan)
+
+
+def _proposal(
+    ctx: Context,
+    name: str,
+    diag: dict[str, Any],
+    conf: float,
+    why: list[str],
+    plan: list[dict[str, Any]],
+) -> BuiltinResult:
+    where = f" ({diag.get('root_cause_ci')})" if diag.get("root_cause_ci") else ""
+    return BuiltinResult(
+        {
+            "summary": f"run {name}{where}",
+            "confidence": conf,
+            "evidence": [f"diagnosis: {diag.get('summary', '')}", *why][:8],
+            "runbook": name,
+            "params": _params(ctx, name, diag),
+            "rationale": "; ".join(why),
+        },
+        plan,
+    )
+
+
+def _by_words(
+    ctx: Context, diag: dict[str, Any], usable: list[RunbookInfo], plan: list[dict[str, Any]]
+) -> BuiltinResult:
+    """Catalogues without `fixes`: alert names (the baseline) and the diagnosis' fixed
+    words against the runbooks' descriptions."""
+    if not usable:
+        return _no_runbook("no runbook left to try; a person decides", "every runbook failed",
+                           0.5, plan)  # fmt: skip
+    scores: dict[str, float] = {r.name: 0.0 for r in usable}
+    why: dict[str, list[str]] = {r.name: [] for r in usable}
     # 1. the baseline: runbooks of the incident's alerts, the most severe alert first
     # (a confident diagnosis halves the pull of alert names: the alert that fired first
     # names a symptom, the diagnosis names the cause)
     diag_conf = float(diag.get("confidence") or 0.0)
     for a in sorted(ctx.alerts, key=lambda a: -a.severity.rank):
-        for r in ctx.runbooks:
+        for r in usable:
             if a.name in r.alerts:
                 w = (0.5 + 0.25 * a.severity.rank / 4) * (1.0 - 0.5 * diag_conf)
                 scores[r.name] += w
                 why[r.name].append(f"baseline runbook of {a.name}")
     # 2. the diagnosis, in fixed words, against the catalogue's descriptions
     f = findings(ctx)
-    # the cause the diagnosis settled on (it may weigh the RCA over the loudest finding)
-    said = str(diag.get("summary") or "")
-    chosen = next((x for x in f if said.startswith(x.sig.cause)), f[0] if f else None)
+    chosen = next((x for x in f if x.sig.key == diag.get("cause_key")), f[0] if f else None)
     query = chosen.sig.words if chosen else ""  # fixed words: free text never steers it
-    index = Bm25Index([Doc("runbook", r.name, f"{r.name} {r.description}") for r in ctx.runbooks])
-    hits = index.search(query, limit=len(ctx.runbooks))
+    index = Bm25Index([Doc("runbook", r.name, f"{r.name} {r.description}") for r in usable])
+    hits = index.search(query, limit=len(usable))
     best = hits[0].score if hits else 0.0
-    # a confident diagnosis outweighs the alert-name mapping; a weak one does not
-    w_diag = 1.0 + 1.5 * diag_conf
+    w_diag = 1.0 + 1.5 * diag_conf  # a confident diagnosis outweighs the alert names
     for h in hits:
         scores[h.ref] += w_diag * h.score / best
         why[h.ref].append(f"matches the diagnosis ({h.score:.2f})")
@@ -231,33 +301,11 @@ def remediate(ctx: Context) -> BuiltinResult:
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     name, score = ranked[0]
     if score <= 0:
-        return BuiltinResult(
-            {
-                "summary": "no runbook fits; a person decides",
-                "confidence": 0.5,
-                "evidence": [],
-                "runbook": None,
-                "params": {},
-                "rationale": "no baseline, diagnosis or memory match",
-            },
-            plan,
-        )
+        return _no_runbook("no runbook fits; a person decides",
+                           "no baseline, diagnosis or memory match", 0.5, plan)  # fmt: skip
     margin = score - (ranked[1][1] if len(ranked) > 1 else 0.0)
-    conf = round(min(0.95, 0.4 + 0.2 * margin + 0.3 * float(diag.get("confidence") or 0)), 3)
-    params = _params(ctx, name, diag)
-    rationale = "; ".join(why[name]) or "best match"
-    return BuiltinResult(
-        {
-            "summary": f"run {name}"
-            + (f" ({diag.get('root_cause_ci')})" if diag.get("root_cause_ci") else ""),
-            "confidence": conf,
-            "evidence": [f"diagnosis: {diag.get('summary', '')}", *why[name]][:8],
-            "runbook": name,
-            "params": params,
-            "rationale": rationale,
-        },
-        plan,
-    )
+    conf = round(min(0.95, 0.4 + 0.2 * margin + 0.3 * diag_conf), 3)
+    return _proposal(ctx, name, diag, conf, why[name] or ["best match"], plan)
 
 
 def _params(ctx: Context, runbook: str, diag: dict[str, Any]) -> dict[str, Any]:
@@ -302,24 +350,24 @@ def escalate(ctx: Context) -> BuiltinResult:
     )
 
 
-def _simple(kind: AgentKind) -> Callable[[Context], BuiltinResult]:
-    def run(ctx: Context) -> BuiltinResult:
-        base = {
-            "summary": f"{kind.value}: no builtin rule; a person decides",
-            "confidence": 0.2,
-            "evidence": [],
-        }
-        extra: dict[AgentKind, dict[str, Any]] = {
-            AgentKind.change_risk: {"risk": "medium"},
-            AgentKind.request: {"category": "other", "service": ctx.incident.service},
-            AgentKind.review: {
-                "what_happened": ctx.incident.title,
-                "actions": [f"{d.agent}: {d.summary}" for d in ctx.upstream.values()][:10],
-            },
-        }
-        return BuiltinResult({**base, **extra.get(kind, {})})
+def change_risk_(ctx: Context) -> BuiltinResult:
+    proposal = ctx.upstream_output("remediate") or remediate(ctx).output
+    diag = ctx.upstream_output("diagnose") or diagnose(ctx).output
+    plan = [{"tool": "runbook_catalogue", "why": "the runbook's declared risk and type"},
+            {"tool": "similar_incidents", "why": "how it went before"}]  # fmt: skip
+    return BuiltinResult(change_risk(ctx, proposal, diag, _feedback(ctx)), plan)
 
-    return run
+
+def review_(ctx: Context) -> BuiltinResult:
+    diag = ctx.upstream_output("diagnose") or diagnose(ctx).output
+    plan = [{"tool": "incident", "why": "timeline, alerts, changes and their results"},
+            {"tool": "similar_incidents", "why": "recurrence: is a problem record due?"}]  # fmt: skip
+    return BuiltinResult(review(ctx, diag), plan)
+
+
+def request_(ctx: Context) -> BuiltinResult:
+    plan = [{"tool": "cmdb_lookup", "why": "which service the message is about"}]
+    return BuiltinResult(classify(ctx), plan)
 
 
 REASONERS: dict[AgentKind, Callable[[Context], BuiltinResult]] = {
@@ -327,9 +375,9 @@ REASONERS: dict[AgentKind, Callable[[Context], BuiltinResult]] = {
     AgentKind.diagnose: diagnose,
     AgentKind.remediate: remediate,
     AgentKind.escalate: escalate,
-    AgentKind.change_risk: _simple(AgentKind.change_risk),
-    AgentKind.request: _simple(AgentKind.request),
-    AgentKind.review: _simple(AgentKind.review),
+    AgentKind.change_risk: change_risk_,
+    AgentKind.request: request_,
+    AgentKind.review: review_,
 }
 
 

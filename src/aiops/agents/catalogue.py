@@ -1,9 +1,9 @@
 """The runbook catalogue as agents see it: names, descriptions and the alerts they serve.
 
 Runbooks themselves belong to `act`; here they are data. Read from `runbooks/*.yaml`
-in the config directory when present (only `name`, `description`/`title`/`summary` and
-`alerts`/`aliases`/`params` are looked at), else from the `runbook:` of each rule in
-`rules.yaml` (the baseline: "runbook picked by alert name").
+in the config directory when present (only `name`, `description`/`title`/`summary`,
+`alerts`/`aliases`/`params`, `fixes`, `change_type` and `risk` are looked at), else from the
+`runbook:` of each rule in `rules.yaml` (the baseline: "runbook picked by alert name").
 """
 
 from __future__ import annotations
@@ -59,7 +59,13 @@ def _info(item: Any, path: Path, alerts_of: dict[str, list[str]]) -> RunbookInfo
     raw_params = item.get("params")
     params: dict[Any, Any] = raw_params if isinstance(raw_params, dict) else {}
     specs = {str(k): (v if isinstance(v, dict) else {}) for k, v in params.items()}
-    return RunbookInfo(name, desc, tuple(sorted(alerts)), specs)
+    raw_fixes = item.get("fixes")
+    fixes = tuple(str(f) for f in raw_fixes) if isinstance(raw_fixes, list) else ()
+    ctype, risk = item.get("change_type"), item.get("risk")
+    return RunbookInfo(
+        name, desc, tuple(sorted(alerts)), specs, fixes,
+        ctype if isinstance(ctype, str) else None, risk if isinstance(risk, str) else None,
+    )  # fmt: skip
 
 
 def alert_runbooks(config_dir: Path) -> dict[str, str]:

@@ -28,6 +28,9 @@ class RunbookInfo:
     description: str = ""
     alerts: tuple[str, ...] = ()  # baseline alerts that start it (rules.yaml `runbook:`)
     params: dict[str, dict[str, Any]] | None = None  # declared parameters; None: unknown
+    fixes: tuple[str, ...] = ()  # causes it fixes (aiops.model.causes), as its author says
+    change_type: str | None = None  # standard | normal | emergency, when the file says
+    risk: str | None = None  # low | medium | high, when the file says
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class Context:
     memory: Sequence[MemoryHit] = ()
     upstream: dict[str, Decision] = field(default_factory=dict)  # agent name -> latest
     now: datetime | None = None
+    # (runbook, state) of the changes already made for this incident, oldest first
+    incident_changes: Sequence[tuple[str, str]] = ()
 
     @property
     def ci_names(self) -> set[str]:
@@ -80,6 +85,20 @@ def digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def diagnosis_gist(diagnosis: dict[str, Any] | None) -> Any:
+    """What a diagnosis says, without what changes on every re-run (its time, its exact
+    scores): agents re-decide when the suspects change, not when a score moves by 0.01."""
+    if not diagnosis:
+        return None
+    cands = diagnosis.get("candidates") or []
+    return {
+        "cis": [c.get("ci") for c in cands[:3] if isinstance(c, dict)],
+        "changes": [
+            c.get("summary") for c in diagnosis.get("changes") or [] if isinstance(c, dict)
+        ],
+    }
+
+
 def input_digest(ctx: Context) -> str:
     """A stable hash of what the agent was given (ids and states, not volatile counters)."""
     return digest(
@@ -90,8 +109,9 @@ def input_digest(ctx: Context) -> str:
             "changes": sorted(c.id for c in ctx.changes),
             "upstream": sorted(d.id for d in ctx.upstream.values()),
             "runbooks": sorted(r.name for r in ctx.runbooks),
+            "incident_changes": list(ctx.incident_changes),
         }
     )
 
 
-__all__ = ["Context", "MemoryHit", "RunbookInfo", "digest", "input_digest"]
+__all__ = ["Context", "MemoryHit", "RunbookInfo", "diagnosis_gist", "digest", "input_digest"]

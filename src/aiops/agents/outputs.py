@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from aiops.agents.config import AgentKind
 from aiops.agents.context import Context
 from aiops.errors import ErrorDetail
+from aiops.model.causes import CAUSES
 
 Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
 Short = Annotated[str, Field(max_length=2000)]
@@ -44,6 +45,9 @@ class TriageOut(_Out):
 class DiagnoseOut(_Out):
     root_cause_ci: str | None
     cause: Short
+    cause_key: str | None = Field(
+        default=None, description="the cause's key in the vocabulary (see the runbooks' fixes)"
+    )
     metric: str | None = None
 
 
@@ -110,6 +114,14 @@ def check_semantics(kind: AgentKind, out: _Out, ctx: Context) -> list[ErrorDetai
             errors += _check_params(out.params, rb.params, ctx)
     elif isinstance(out, RemediateOut) and out.params:
         errors.append(ErrorDetail(("params",), "no runbook: params must be empty", "extra"))
+    if isinstance(out, DiagnoseOut) and out.cause_key is not None and out.cause_key not in CAUSES:
+        errors.append(
+            ErrorDetail(
+                ("cause_key",),
+                f"unknown cause {out.cause_key!r}; one of {sorted(CAUSES)} or null",
+                "unknown_cause",
+            )
+        )
     if (
         isinstance(out, DiagnoseOut)
         and out.root_cause_ci is not None

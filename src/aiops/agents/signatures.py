@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Signature:
-    key: str
+    key: str  # a cause of the vocabulary (aiops.model.causes)
     cause: str
     ci_type: str  # CMDB CI type the cause sits on
     category: str  # triage category
@@ -28,7 +28,7 @@ def _p(text: str) -> re.Pattern[str]:
 
 SIGNATURES: tuple[Signature, ...] = (
     Signature(
-        "db_pool",
+        "db_pool_exhausted",
         "database connection pool exhausted (connections not returned)",
         "database",
         "performance",
@@ -39,7 +39,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "restart app application connection pool leak release",
     ),
     Signature(
-        "slow_db",
+        "db_slow",
         "database queries are slow",
         "database",
         "performance",
@@ -51,11 +51,13 @@ SIGNATURES: tuple[Signature, ...] = (
         "disk full: writes fail",
         "host",
         "capacity",
-        _p(r"disk is full|no space left|enospc|lines lost|ディスク"),
+        _p(
+            r"disk is full|no space left|enospc|lines lost|log_write_errors|write errors?\b|ディスク"
+        ),
         "disk full free space purge logs",
     ),
     Signature(
-        "memory",
+        "memory_leak",
         "memory leak in the application",
         "app",
         "capacity",
@@ -63,7 +65,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "memory leak restart app application",
     ),
     Signature(
-        "cpu",
+        "cpu_runaway",
         "runaway CPU work in the application",
         "app",
         "capacity",
@@ -71,7 +73,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "cpu load scale out restart",
     ),
     Signature(
-        "dependency",
+        "dependency_failure",
         "the external dependency times out",
         "external_api",
         "errors",
@@ -87,7 +89,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "roll back rollback deploy release change",
     ),
     Signature(
-        "config_change",
+        "bad_config",
         "a configuration change degraded the service",
         "app",
         "change",
@@ -95,7 +97,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "roll back rollback config change",
     ),
     Signature(
-        "down",
+        "service_down",
         "the service is down (stopped or not answering)",
         "app",
         "availability",

@@ -1,8 +1,10 @@
 """The `agents` incident stage: run every configured agent whose trigger matches.
 
     triage     on: opened       once per incident
-    diagnose   after: triage    again when the RCA diagnosis changes
-    remediate  after: diagnose  again when a new diagnosis decision is made
+    diagnose   after: triage    again when the RCA diagnosis names other suspects or a
+                                new kind of alert joins the incident
+    remediate  after: diagnose  again when a new diagnosis decision is made, or a change
+                                made for the incident ends (a failed fix asks for another)
     review     on: resolved
 
 Idempotent (the dispatcher may call it again for the same incident): each decision
@@ -26,8 +28,15 @@ import structlog
 from aiops.agents.budget import Usage, day_start, month_start
 from aiops.agents.builtin import memory_query
 from aiops.agents.catalogue import load_catalogue
-from aiops.agents.config import AgentConfig, AgentsConfig, InputName, default_agents, load_agents
-from aiops.agents.context import Context, RunbookInfo, digest
+from aiops.agents.config import (
+    AgentConfig,
+    AgentKind,
+    AgentsConfig,
+    InputName,
+    default_agents,
+    load_agents,
+)
+from aiops.agents.context import Context, RunbookInfo, diagnosis_gist, digest
 from aiops.agents.engine import Engine, Spent
 from aiops.agents.memory import Bm25Index, build_docs
 from aiops.agents.tools import SeriesReader, ToolEnv
@@ -60,6 +69,7 @@ class AgentStore(Protocol):
         self, *, incident_id: str | None = None, since: datetime | None = None
     ) -> UsageLike: ...
     def changes(self, since: datetime, until: datetime) -> list[ChangeRecord]: ...
+    def incident_changes(self, incident_id: str) -> list[tuple[str, str]]: ...
     def add_decision(self, d: Decision) -> None: ...
     def past_incidents(
         self,
@@ -84,23 +94,40 @@ class StageDeps:
     policy_version: str | None = None
 
 
-def trigger_key(agent: AgentConfig, inc: Incident, upstream: dict[str, Decision]) -> str | None:
-    """The key this agent would run under now, or None when its trigger is not met."""
+def trigger_key(
+    agent: AgentConfig,
+    inc: Incident,
+    upstream: dict[str, Decision],
+    changes: Sequence[tuple[str, str]] = (),
+    alerts: Sequence[str] = (),
+) -> str | None:
+    """The key this agent would run under now, or None when its trigger is not met.
+
+    `changes`: (runbook, state) of the incident's changes; a remediation agent decides
+    again when one of them has ended. `alerts`: the names of the incident's alerts; an
+    agent that reads them decides again when a new kind of alert joins (the first alert
+    is often a symptom; the one naming the cause may come seconds later)."""
     trig = agent.effective_trigger()
     if trig is None:
         return None
     if trig.on == "opened":
         return digest(["opened"])[:32]
     if trig.on == "diagnosed":
-        return digest(["diagnosed", inc.diagnosis])[:32] if inc.diagnosis else None
+        gist = diagnosis_gist(inc.diagnosis)
+        return digest(["diagnosed", gist])[:32] if inc.diagnosis else None
     if trig.on == "resolved":
         done = inc.state in (IncidentState.resolved, IncidentState.closed)
         return digest(["resolved"])[:32] if done else None
     up = upstream.get(trig.after or "")
     if up is None or up.backend == "human":
         return None
-    diag = inc.diagnosis if InputName.diagnosis in agent.inputs else None
-    return digest([up.id, diag])[:32]
+    diag = diagnosis_gist(inc.diagnosis) if InputName.diagnosis in agent.inputs else None
+    ended = [c for c in changes if c[1] in _ENDED] if agent.kind is AgentKind.remediate else []
+    names = sorted(set(alerts)) if InputName.alerts in agent.inputs else []
+    return digest([up.id, diag, *ended] + ([names] if names else []))[:32]
+
+
+_ENDED = frozenset({"succeeded", "failed", "rejected", "expired", "blocked"})
 
 
 class AgentsStage:
@@ -136,12 +163,13 @@ class AgentsStage:
                 return None
             decisions = store.decisions_for(incident_id)
             upstream = {d.agent: d for d in decisions}  # oldest first: the latest wins
-            key = trigger_key(agent, inc, upstream)
+            made = store.incident_changes(incident_id)
+            alerts = store.alerts(incident_id)
+            key = trigger_key(agent, inc, upstream, made, [a.name for a in alerts])
             if key is None or any(
                 d.agent == agent.name and d.trigger_key == key for d in decisions
             ):
                 return None
-            alerts = store.alerts(incident_id)
             events = store.events(inc, alerts) if InputName.logs in agent.inputs else []
             changes = (
                 store.changes(inc.opened_at - CHANGES_LOOKBACK, now)
@@ -168,6 +196,7 @@ class AgentsStage:
             runbooks=self.deps.runbooks,
             upstream={k: v for k, v in upstream.items() if k != agent.name},
             now=now,
+            incident_changes=made,
         )
         index = Bm25Index(build_docs(past, self.deps.runbooks, self.deps.known_errors))
         ctx.memory = index.search(memory_query(ctx), limit=8)

@@ -250,6 +250,12 @@ class SqlAgentStore:
     def changes(self, since: datetime, until: datetime) -> builtins.list[ChangeRecord]:
         return self.change_repo.list(since=since, until=until, limit=50)
 
+    def incident_changes(self, incident_id: str) -> builtins.list[tuple[str, str]]:
+        from aiops.store.repos.itsm import SqlItsmRepo
+
+        made = SqlItsmRepo(self.incidents.session).list_changes(incident_id=incident_id)
+        return [(c.runbook, c.state.value) for c in reversed(made)]  # oldest first
+
     def past_incidents(
         self,
         *,

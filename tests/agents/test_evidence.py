@@ -1,0 +1,85 @@
+"""The builtin reasoner reads evidence from the incident's own episode, cause before symptom."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from factories import T0, fault_context, log
+
+from aiops.agents.builtin import reason
+from aiops.agents.config import AgentKind
+from aiops.agents.evidence import findings, onset, suspects
+from aiops.model import EventKind
+from aiops.model.changes import ChangeRecord
+
+
+def _change(minutes_before: float, kind: str, summary: str, diff: dict) -> ChangeRecord:
+    return ChangeRecord(
+        id=f"CR-{summary}",
+        source="sulu",
+        kind=kind,
+        ci="sulu-app",
+        service="sulu",
+        summary=summary,
+        at=T0 - timedelta(minutes=minutes_before),
+        diff=diff,
+    )
+
+
+def _shifted(text: str, seconds: float, i: int):
+    e = log(text, i)
+    at = T0 + timedelta(seconds=seconds)
+    return e.model_copy(update={"occurred_at": at, "received_at": at})
+
+
+def test_lines_from_an_earlier_fault_do_not_steer_the_diagnosis() -> None:
+    ctx = fault_context("memory-leak")
+    old = [_shifted("slow query: list_articles took 1.5s", -600 + k, 100 + k) for k in range(30)]
+    ctx.events = [*ctx.events, *old]  # ten minutes before: the previous incident's lines
+    assert findings(ctx)[0].sig.key == "memory_leak"
+    assert reason(AgentKind.diagnose, ctx).output["cause_key"] == "memory_leak"
+
+
+def test_a_change_just_before_the_onset_outweighs_a_flood_of_symptoms() -> None:
+    ctx = fault_context("slow-db")  # slow queries ...
+    ctx.events = [_shifted(f"slow query: q{k} took 1.6s", k, k) for k in range(50)]
+    ctx.changes = [_change(2, "config", "config reloaded", {"db.query_plan": ["index", "scan"]})]
+    top = findings(ctx)[0]
+    assert top.sig.key == "bad_config" and "config: config reloaded" in top.examples
+    out = reason(AgentKind.remediate, ctx).output
+    assert out["runbook"] == "sulu-rollback-last-change"
+
+
+def test_a_reverted_change_is_no_suspect() -> None:
+    ctx = fault_context("slow-db")
+    diff = {"db.query_plan": ["index", "scan"]}
+    ctx.changes = [
+        _change(10, "config", "config reloaded", diff),
+        _change(5, "config", "config rolled back", {"db.query_plan": ["scan", "index"]}),
+    ]
+    assert suspects(ctx, onset(ctx)) == []  # nor is the revert: it restored what worked
+    assert findings(ctx)[0].sig.key == "db_slow"
+
+
+def test_the_ranking_onset_and_its_suspects_are_preferred() -> None:
+    at = T0 - timedelta(minutes=3)
+    ctx = fault_context(
+        "error-burst",
+        diagnosis={
+            "onset": at.isoformat(),
+            "candidates": [{"ci": "sulu-app", "score": 1, "confidence": 0.9}],
+            "changes": [{"ci": "sulu-app", "at": (at - timedelta(seconds=20)).timestamp(),
+                         "summary": "deploy: deploy sulu 1.4.2 -> 1.5.0"}],
+        },
+    )  # fmt: skip
+    assert onset(ctx) == at
+    f = findings(ctx)
+    assert f[0].sig.key == "bad_deploy" and f[0].examples[0].startswith("deploy: deploy sulu")
+
+
+def test_a_signal_or_health_event_is_evidence_too() -> None:
+    ctx = fault_context("disk-full")
+    sig = log("level_shift: rate:sulu_log_write_errors_total is 9.5, above its normal 0", 0,
+              kind=EventKind.signal)  # fmt: skip
+    ctx.events = [sig]
+    assert findings(ctx)[0].sig.key == "disk_full"
