@@ -116,7 +116,10 @@ class Runtime:
         self.config.cmdb = self.seed_cmdb()
         self.topology = Topology(self.config.cmdb)
         self.runner = CorrelationRunner(
-            policies=self.config.policies, cmdb=self.config.cmdb, topology=self.topology, clock=clock
+            policies=self.config.policies,
+            cmdb=self.config.cmdb,
+            topology=self.topology,
+            clock=clock,
         )
         self.queue: GroupCommitQueue[Event, BatchResult] = GroupCommitQueue(self._handle_groups)
         self.series = SeriesStore()
@@ -138,7 +141,10 @@ class Runtime:
                 if prev == digest:
                     continue
                 audit.append(
-                    s, actor=actor, entity="config", entity_id=name,
+                    s,
+                    actor=actor,
+                    entity="config",
+                    entity_id=name,
                     action="create" if prev is None else "update",
                     before={"sha256": prev} if prev else None,
                     after={"sha256": digest, "directory": str(self.config.directory)},
@@ -162,9 +168,16 @@ class Runtime:
                 last = audit.latest(s, entity="cmdb", entity_id="cmdb.yaml")
                 if last is None or (last.after or {}).get("sha256") != sha:
                     changed = repo.sync(file_cmdb, actor=actor, now=self.clock())
-                    audit.append(s, actor=actor, entity="cmdb", entity_id="cmdb.yaml",
-                                 action="seed", before=None,
-                                 after={"sha256": sha, "changed": changed}, now=self.clock())
+                    audit.append(
+                        s,
+                        actor=actor,
+                        entity="cmdb",
+                        entity_id="cmdb.yaml",
+                        action="seed",
+                        before=None,
+                        after={"sha256": sha, "changed": changed},
+                        now=self.clock(),
+                    )
             elif repo.is_empty():
                 return None
             return repo.load()
@@ -285,8 +298,9 @@ def build_diagnose_stage(runtime: Runtime) -> IncidentStage:
         store = runtime.series
         return [RawSeries(i.name, i.labels, i.ci, store.points(i.key)) for i in store.series()]
 
-    return DiagnoseStage(units=units, series=series, cmdb=lambda: runtime.config.cmdb,
-                         clock=runtime.clock)
+    return DiagnoseStage(
+        units=units, series=series, cmdb=lambda: runtime.config.cmdb, clock=runtime.clock
+    )
 
 
 def change_recorder(runtime: Runtime) -> Callable[[Sequence[ChangeRecord]], int]:
@@ -301,7 +315,9 @@ def change_recorder(runtime: Runtime) -> Callable[[Sequence[ChangeRecord]], int]
     return record
 
 
-def build_agents_stage(runtime: Runtime, config_dir: Path | None, *, agents_config: Any = None) -> Any:
+def build_agents_stage(
+    runtime: Runtime, config_dir: Path | None, *, agents_config: Any = None
+) -> Any:
     """The `agents` stage for `runtime.stages`, or None when no agent is enabled.
 
     `agents_config` overrides `agents.yaml` (e.g. after `configure_llm` for the demo's
@@ -338,7 +354,6 @@ def build_agents_stage(runtime: Runtime, config_dir: Path | None, *, agents_conf
     )
 
 
-
 class RemediationBridge:
     """Turns the `remediate` agent's proposal into a change request (ITIL change enablement).
 
@@ -353,6 +368,14 @@ class RemediationBridge:
     def __init__(self, runtime: Runtime, act: Any) -> None:
         self.runtime, self.act = runtime, act
 
+    def _in_flight(self, incident_id: str) -> bool:
+        from aiops.model.itsm import ChangeState
+        from aiops.store.repos.itsm import SqlItsmRepo
+
+        busy = [ChangeState.pending_approval, ChangeState.approved, ChangeState.running]
+        with self.runtime.sessions() as s:
+            return bool(SqlItsmRepo(s).list_changes(incident_id=incident_id, states=busy, limit=1))
+
     def handle(self, incident_id: str, reason: str) -> None:
         from aiops.errors import AiopsError
         from aiops.model import IncidentState
@@ -361,8 +384,9 @@ class RemediationBridge:
 
         with self.runtime.sessions() as s:
             inc = IncidentRepo(s).get(incident_id)
-            decisions = [d for d in DecisionRepo(s).for_incident(incident_id)
-                         if d.kind == "remediate"]
+            decisions = [
+                d for d in DecisionRepo(s).for_incident(incident_id) if d.kind == "remediate"
+            ]
         if inc is None or inc.state not in (IncidentState.open, IncidentState.acknowledged):
             return
         if not decisions:
@@ -370,18 +394,23 @@ class RemediationBridge:
         d = decisions[-1]
         out = d.output or {}
         runbook = out.get("runbook")
-        if not runbook:
-            return
+        if not runbook or self._in_flight(incident_id):
+            return  # one change at a time: the agent is asked again when it ends
         try:
             self.act.propose_change(
-                incident_id=incident_id, runbook=runbook, params=out.get("params") or {},
-                requested_by=f"agent:{d.agent}", autonomy=d.autonomy,
-                rationale=str(out.get("rationale") or d.summary), confidence=d.confidence,
+                incident_id=incident_id,
+                runbook=runbook,
+                params=out.get("params") or {},
+                requested_by=f"agent:{d.agent}",
+                autonomy=d.autonomy,
+                rationale=str(out.get("rationale") or d.summary),
+                confidence=d.confidence,
                 source="agent",
             )
         except AiopsError as exc:  # refused and audited by the change service
-            log.warning("remediate.refused", incident_id=incident_id, runbook=runbook,
-                        error=str(exc)[:300])
+            log.warning(
+                "remediate.refused", incident_id=incident_id, runbook=runbook, error=str(exc)[:300]
+            )
 
 
 def install_stages(
@@ -406,11 +435,18 @@ def install_stages(
     agents = build_agents_stage(runtime, config_dir, agents_config=agents_config)
     if agents is not None:
         runtime.stages.stages.append(agents)
-    act = build_act_stage(runtime, config_dir, sim_url=sim_url, repos=SqlItsmRepo,
-                          baseline=agents is None)
+    act = build_act_stage(
+        runtime, config_dir, sim_url=sim_url, repos=SqlItsmRepo, baseline=agents is None
+    )
     if act is not None:
         if agents is not None:
             runtime.stages.stages.append(RemediationBridge(runtime, act))
         runtime.stages.stages.append(act)
         background.append(act.run)
+
+        def change_ended(change: Any) -> None:  # the agents answer a failed or denied fix
+            if change.incident_id:
+                runtime.stages.notify(change.incident_id, "updated")
+
+        act.service.listeners.append(change_ended)
     return background

@@ -222,3 +222,42 @@ def test_signed_link_approves_once_and_replays_edits_and_expiry_are_refused(
     with rt.sessions.begin() as s:
         assert SqlItsmRepo(s).get_change(c.id).state is ChangeState.pending_approval  # type: ignore[union-attr]
     assert audit_actions(rt).count("link_refused") == 4
+
+
+def test_one_change_at_a_time_per_incident_and_the_end_is_announced(rt: Runtime) -> None:
+    """A second fix proposed while the first waits is refused (and audited); when the first
+    ends, listeners hear of it and the second may be proposed."""
+    svc = service(rt, policies(rt))
+    ended: list[tuple[str, str]] = []
+    svc.listeners.append(lambda ch: ended.append((ch.id, ch.state.value)))
+    iid = add_incident(rt, priority=3)
+    first = svc.propose_change(
+        incident_id=iid, runbook="fix-normal", params={}, requested_by="a", autonomy="autonomous"
+    )
+    with pytest.raises(Conflict, match=f"already has change {first.id}"):
+        svc.propose_change(
+            incident_id=iid, runbook="fix", params={}, requested_by="a", autonomy="autonomous"
+        )
+    assert audit_actions(rt)[-1] == "propose_refused"
+    svc.decide(first.id, approver="alice", decision="deny", via="rest")
+    assert ended == [(first.id, "rejected")]
+    second = svc.propose_change(
+        incident_id=iid, runbook="fix", params={}, requested_by="a", autonomy="autonomous"
+    )
+    assert wait(svc, second.id).state is ChangeState.succeeded
+    assert ended == [(first.id, "rejected"), (second.id, "succeeded")]
+
+
+def test_a_broken_listener_does_not_undo_the_change(rt: Runtime) -> None:
+    svc = service(rt, policies(rt))
+
+    def broken(ch):  # type: ignore[no-untyped-def]
+        raise RuntimeError("listener bug")
+
+    svc.listeners.append(broken)
+    iid = add_incident(rt)
+    c = svc.propose_change(
+        incident_id=iid, runbook="fix", params={}, requested_by="a", autonomy="autonomous"
+    )
+    assert wait(svc, c.id).state is ChangeState.succeeded
+    assert incident_state(rt, iid) is IncidentState.resolved

@@ -24,6 +24,9 @@ from aiops.model.itsm import Approval, Autonomy, Change, ChangeState
 from aiops.model.policy import Policies
 
 
+_IN_FLIGHT = frozenset({ChangeState.pending_approval, ChangeState.approved, ChangeState.running})
+
+
 @dataclass
 class ChangeDesk:
     """What deciding about changes needs besides the store: runbooks, policies, CMDB."""
@@ -115,9 +118,16 @@ def propose(
         incident = repo.get_incident(incident_id)
         if incident is None:
             raise NotFound(f"incident {incident_id!r} not found")
-        for c in repo.list_changes(incident_id=incident_id):
+        made = repo.list_changes(incident_id=incident_id)
+        for c in made:
             if c.runbook == rb.name:
                 return c  # idempotent: one change per incident and runbook
+        busy = [c for c in made if c.state in _IN_FLIGHT]
+        if busy:  # two fixes at once on one incident: neither result would mean anything
+            raise Conflict(
+                f"incident {incident_id} already has change {busy[0].id} ({busy[0].runbook}, "
+                f"{busy[0].state.value}); one change at a time: propose again when it ends"
+            )
         if incident.state.value not in rb.preconditions.incident_states:
             raise Conflict(
                 f"runbook {rb.name}: incident {incident_id} is {incident.state.value}"

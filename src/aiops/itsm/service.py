@@ -30,7 +30,7 @@ from aiops.itsm.journal import ChangeJournal
 from aiops.itsm.notify.outbox import RepoScope, notify
 from aiops.itsm.tokens import LinkRefused, sign, verify
 from aiops.model.duration import format_duration
-from aiops.model.itsm import Autonomy, Change, ChangeState
+from aiops.model.itsm import FINAL_STATES, Autonomy, Change, ChangeState
 
 log = structlog.get_logger("aiops.itsm")
 ContextFactory = Callable[[Change], StepContext]
@@ -57,6 +57,9 @@ class ChangeService:
         self.secret = secret or (env_secret.encode() if env_secret else secrets.token_bytes(32))
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="change")
         self.futures: dict[str, Future[Change | None]] = {}
+        # called with each change that ended (succeeded, failed), after its commit: the
+        # wiring tells the incident stages, so a failed fix is followed by another proposal
+        self.listeners: list[Callable[[Change], None]] = []
 
     # -- refusals survive the rollback of the refused action ----------------------------
     def _refused(
@@ -202,6 +205,8 @@ class ChangeService:
             raise
         if change.state is ChangeState.approved:
             self.submit(change.id)
+        elif change.state in FINAL_STATES:  # rejected: the incident needs another answer
+            self._ended(change)
         return change
 
     def decide_by_link(self, token: str, *, comment: str = "") -> Change:
@@ -366,7 +371,15 @@ class ChangeService:
                 change_id=change.id,
             )
         log.info("change.finished", change_id=change_id, ok=ok, rolled_back=rolled_back)
+        self._ended(change)
         return change
+
+    def _ended(self, change: Change) -> None:
+        for listener in self.listeners:
+            try:
+                listener(change)
+            except Exception:  # a listener must not undo a committed change
+                log.exception("change.listener_failed", change_id=change.id)
 
     def run_approved(self) -> int:
         """Execute approved changes nobody picked up (approved from the CLI, a restart)."""
@@ -379,7 +392,10 @@ class ChangeService:
 
     def expire_due(self) -> list[Change]:
         with self.scope() as repo:
-            return ch.expire_due(repo, self.clock())
+            expired = ch.expire_due(repo, self.clock())
+        for change in expired:
+            self._ended(change)
+        return expired
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
