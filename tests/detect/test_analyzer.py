@@ -114,6 +114,38 @@ def test_repeats_share_one_fingerprint_and_resolve_when_normal_again() -> None:
     assert out[0].fingerprint == out[1].fingerprint
 
 
+def test_a_second_fault_like_the_first_still_fires() -> None:
+    """After a leak that was fixed (memory back to normal), the same leak again pages:
+    the detector relearns normal after the episode instead of keeping its peak."""
+    a, traffic, out = DetectorAnalyzer(), Traffic(), []
+    for i in range(200):
+        at = T0 + timedelta(seconds=2 * i)
+        leaking = 40 <= i < 60 or 74 <= i < 94
+        if i in (60, 94):
+            traffic.mem = 50e6  # the restart that fixed it
+        out += a.observe(traffic.scrape(at, leak=16e6 if leaking else 0.0), at)
+    mem = [e.status for e in out if e.labels["family"] == "resident_memory_bytes"]
+    assert mem == [EventStatus.firing, EventStatus.resolved] * 2
+
+
+def test_an_outage_soon_after_a_restart_blip_still_fires() -> None:
+    """A restart takes the target down for two scrapes (too short to page); an outage a
+    minute later must not look normal because of that blip."""
+
+    def up(i: int) -> float:
+        return 0.0 if i in (60, 61) or i >= 90 else 1.0
+
+    a, out = DetectorAnalyzer(), []
+    for i in range(110):
+        at = T0 + timedelta(seconds=2 * i)
+        sample = Sample(name="up", value=up(i), timestamp=at, labels=TARGET, source="m",
+                        service="svc", ci="svc-app")  # fmt: skip
+        out += a.observe([sample], at)
+    assert [(e.status, e.occurred_at >= T0 + timedelta(seconds=180)) for e in out] == [
+        (EventStatus.firing, True)
+    ]
+
+
 def test_a_silent_series_resolves_its_alert() -> None:
     a = DetectorAnalyzer()
     events = drive(a, 50, T0, error_share=0.5)

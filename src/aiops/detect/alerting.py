@@ -14,10 +14,15 @@ few events now and then at low traffic) has a wide range and cannot page on its 
 while a steady series (memory, a ratio that is always 0) pages on a clear break.
 
 Values join the normal only once `n` later evaluations have passed without firing, so
-the start of an episode does not teach the normal its own anomaly. A firing alert
-resolves after `clear` evaluations in a row back inside the normal band; or, when the
-series has settled at its new level for `adapt` evaluations without any new flag, the
-new level becomes the normal (a permanent change is not an outage).
+the start of an episode does not teach the normal its own anomaly; nor do the values of
+an *excursion* (flagged and material, but too short to fire: a restart's dip), so the
+next, real outage still stands out. A firing alert resolves after `clear` evaluations in
+a row back inside the normal band; or, when the series has settled at its new level for
+`adapt` evaluations without any new flag, the new level becomes the normal (a permanent
+change is not an outage). When an episode ends back at the old normal (an alert
+resolved, an excursion over), the verdict says `relearn`: the streaming detector's
+memory holds the episode's values as if they were normal, and should start afresh, or a
+second fault like the first would look familiar to it.
 Pure: no clock, no I/O.
 """
 
@@ -64,6 +69,7 @@ class Verdict:
     expected: float
     ratio: float  # observed / expected (inf when expected is 0)
     z: float  # how far outside the normal range, in ranges
+    relearn: bool = False  # an episode ended back at normal: forget what the detector saw
 
 
 def effect(x: float, normal: np.ndarray) -> tuple[float, float, float]:
@@ -93,6 +99,7 @@ class Hysteresis:
         self._calm = 0  # evaluations in a row back inside normal, while firing
         self._settled = 0  # evaluations in a row without a flag, while firing
         self._since_fire: list[float] = []  # values while firing (the candidate new normal)
+        self._excursion = False  # flagged and material values seen, not (yet) firing
 
     def update(self, value: float, flagged: bool) -> Verdict:
         """Judge one value; `flagged` = the detector called it anomalous."""
@@ -107,13 +114,20 @@ class Hysteresis:
         self.recent.append((flagged, material))
         ratio = value / level if level else math.inf
         transition = self._fire_or_resolve(value, flagged, material)
+        relearn = transition is Transition.resolved and self._calm >= cfg.clear
         if self.firing:
             self._lag.clear()
-        elif transition is None:  # a value joins the normal once its window has passed
-            self._lag.append(value)
-            if len(self._lag) > cfg.n:
-                self.normal.append(self._lag.popleft())
-        return Verdict(transition, material, level, ratio, z)
+            self._excursion = False
+        elif transition is None:
+            if flagged and material:  # an excursion: its values are not normal
+                self._excursion = True
+            else:
+                if self._excursion and not material:  # it ended without firing
+                    self._excursion, relearn = False, True
+                self._lag.append(value)  # joins the normal once its window has passed
+                if len(self._lag) > cfg.n:
+                    self.normal.append(self._lag.popleft())
+        return Verdict(transition, material, level, ratio, z, relearn)
 
     def _fire_or_resolve(self, value: float, flagged: bool, material: bool) -> Transition | None:
         cfg = self.config

@@ -133,6 +133,8 @@ class DetectorAnalyzer:
         s = self._series_of(p)
         s.last_at = p.at.timestamp()
         verdict = s.state.update(p.value, bool(scores.is_anomaly[i]))
+        if verdict.relearn:  # the episode is over: its values must not pass for normal
+            self._fleet.forget(p.series)
         if verdict.transition is None:
             return []
         return self._family_change(s, p.series, verdict.transition, now, scores.at(i), verdict, p)

@@ -92,6 +92,15 @@ class SeriesFleet:
             out.take(at, result)
         return out
 
+    def forget(self, key: str) -> bool:
+        """Drop a series' memory: its next sample starts it afresh (warm-up included).
+        False when the fleet did not know it."""
+        code = self._where.pop(key, None)
+        if code is None:
+            return False
+        self._banks[code >> ROW_BITS].remove(code & ROW_MASK)
+        return True
+
     def _evict_oldest(self) -> None:
         _, code = self._where.popitem(last=False)
         self._banks[code >> ROW_BITS].remove(code & ROW_MASK)
