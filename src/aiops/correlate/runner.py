@@ -188,6 +188,7 @@ class _Batch:
         self.dirty_incidents: dict[str, Incident] = {}
         self.contexts: dict[str, IncidentContext] = {}
         self.members: dict[str, list[Alert]] = {}
+        self.resolved: dict[str, Incident | None] = {}  # inactive incidents looked up
 
     # -- loading ---------------------------------------------------------------
     def run(self, events: Sequence[Event]) -> BatchResult:
@@ -252,7 +253,7 @@ class _Batch:
                 self.dirty_alerts[alert.fingerprint] = alert
             if alert.incident_id and alert.incident_id in self.contexts:
                 self._touch(alert)
-            elif alert.state is EventStatus.firing:
+            elif alert.state is EventStatus.firing and not self._lagging(alert):
                 # still firing, but its incident was resolved or closed by people: the
                 # problem persists, so it is grouped again (joins or opens an incident)
                 alert = self._group(alert)
@@ -280,6 +281,21 @@ class _Batch:
         self.alerts[alert.fingerprint] = alert
         self.dirty_alerts[alert.fingerprint] = alert
         return alert.id
+
+    def _lagging(self, alert: Alert) -> bool:
+        """Its incident was resolved moments ago (a fix that held): the alert's own window
+        has not caught up yet. Closed incidents and older resolutions do not count."""
+        iid = alert.incident_id
+        if not iid:
+            return False
+        if iid not in self.resolved:
+            found = self.unit.incidents_by_id([iid])
+            self.resolved[iid] = found[0] if found else None
+        inc = self.resolved[iid]
+        if inc is None or inc.state is not IncidentState.resolved or inc.resolved_at is None:
+            return False
+        grace = self.r.policies.incidents.resolved_grace_s
+        return (alert.last_seen - inc.resolved_at).total_seconds() < grace
 
     def _touch(self, alert: Alert) -> None:
         ctx = self.contexts[alert.incident_id or ""]

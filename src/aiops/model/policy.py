@@ -87,6 +87,9 @@ class IncidentPolicy(BaseModel):
     auto_mitigate_when_all_resolved: bool = True
     reopen_on_refire: bool = True  # a mitigated incident reopens when one of its alerts fires
     reopen_window_s: DurationS = 86400.0  # a resolved incident may be reopened this long after
+    # an alert still firing this soon after its incident was resolved is lag (its window
+    # has not caught up with the fix), not a new problem: it opens no new incident
+    resolved_grace_s: DurationS = 120.0
     auto_resolve_after_s: DurationS | None = None  # mitigated and quiet this long -> resolved
     auto_close_after_s: DurationS | None = None  # resolved this long -> closed
 
