@@ -46,3 +46,16 @@ def test_the_incident_opened_in_this_variant_not_at_its_alerts_first_sighting() 
     (r,) = build_records([ROW], {"INC-1": INC}, {}, {}, [{}])
     assert r["incident"]["opened_at"] == "2026-01-01T00:00:09+00:00"
     assert r["incident"]["first_seen_at"] == "o"
+
+
+def test_a_change_needs_approval_in_production_unless_standard_inside_policy() -> None:
+    from aiops.evaluate.records import change_record
+
+    shadow = "autonomy is approve: a person approves"
+    assert not change_record({"type": "standard", "reasons": [shadow]})["needs_approval"]
+    assert not change_record({"type": "standard",
+                        "reasons": ["standard change, autonomous, inside policy: runs now"]}
+                       )["needs_approval"]  # fmt: skip
+    assert change_record({"type": "standard", "reasons": ["runbook asks for approval every time", shadow]}
+                   )["needs_approval"]  # fmt: skip
+    assert change_record({"type": "normal", "reasons": []})["needs_approval"]

@@ -111,3 +111,23 @@ def test_agreement_with_people_compares_cause_and_action_and_people_cost_no_toke
     a = agreement([r])
     assert (a["root_cause"], a["action"], a["root_cause_n"]) == (1.0, 0.0, 1)
     assert cost([r], CostConfig())["total_usd"] == 0.0
+
+
+def test_agents_chain_counts_each_change_until_one_held_and_the_approvals_production_needs() -> (
+    None
+):
+    from tests.evaluate.records_fixture import at
+
+    r = fault("db-pool-exhaustion.1", rules=10, detectors=4)  # incident opened at 4 s
+    r["changes"] = [
+        # a standard fix that failed: proposed 2 s after the opening, ran 6 s
+        {"state": "failed", "created_at": at(6), "started_at": at(30), "ended_at": at(36),
+         "needs_approval": False},
+        # then a normal change (approval in production): proposed 1 s later, ran 10 s
+        {"state": "succeeded", "created_at": at(37), "started_at": at(60), "ended_at": at(70),
+         "needs_approval": True},
+    ]  # fmt: skip
+    t = times(r, "agents", 0.2)
+    assert t["automated"] and t["mttr_s"] == 4.0 + (2 + 6) + (1 + 300 + 10)
+    r["changes"][1]["state"] = "failed"
+    assert not times(r, "agents", 0.2)["automated"]  # nothing held: the people's time

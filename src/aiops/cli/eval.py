@@ -50,10 +50,7 @@ def demo_driver(*, time_scale: float = 0.2, port: int = 0, seed: int = 0,
         )  # fmt: skip
         overlaps = {v.name: v.also for v in vs if v.also is not None}
         demo_doc = asyncio.run(run_stack(opts, overlaps))
-        incidents, decisions, changes = read_store(run_dir / "aiops.db", demo_doc["scenarios"])
-        for row in demo_doc["scenarios"]:  # when the agents proposed it (not in the demo row)
-            if row.get("change"):
-                row["change"]["created_at"] = changes.get(row["change"]["id"])
+        incidents, decisions = read_store(run_dir / "aiops.db", demo_doc["scenarios"])
         return {"scenarios": demo_doc["scenarios"], "incidents": incidents,
                 "decisions": decisions, "truth": dict(TRUE_ROOT_CAUSE),
                 "time_scale": time_scale,
@@ -156,9 +153,8 @@ def shadow_agents(config_dir: Path, cfg: Any = None) -> Any:
     return cfg.model_copy(update={"agents": agents})
 
 
-def read_store(db: Path, rows: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
-    """Each incident of the scenario rows, its decisions, and when each change was
-    proposed (change id -> created_at), as JSON-able dicts."""
+def read_store(db: Path, rows: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Each incident of the scenario rows and its decisions, as JSON-able dicts."""
     from aiops.store.database import make_engine, session_factory
     from aiops.store.repos.decisions import DecisionRepo
     from aiops.store.repos.incidents import IncidentRepo
@@ -166,7 +162,6 @@ def read_store(db: Path, rows: list[dict[str, Any]]) -> tuple[dict[str, Any], ..
     engine = make_engine(f"sqlite:///{db}")
     incidents: dict[str, Any] = {}
     decisions: dict[str, Any] = {}
-    changes: dict[str, Any] = {}
     try:
         with session_factory(engine)() as s:
             for iid in {i for r in rows for i in (r.get("incidents") or [])}:
@@ -178,7 +173,7 @@ def read_store(db: Path, rows: list[dict[str, Any]]) -> tuple[dict[str, Any], ..
                 ]
     finally:
         engine.dispose()
-    return incidents, decisions, changes
+    return incidents, decisions
 
 
 def eval_cmd(

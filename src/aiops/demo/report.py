@@ -76,6 +76,7 @@ class ScenarioResult:
     first_alert_source: str | None = None  # the analyzer that alerted first
     by_analyzer: dict[str, dict[str, Any]] = field(default_factory=dict)
     change: dict[str, Any] | None = None  # the change that remediated (or tried to)
+    changes: list[dict[str, Any]] = field(default_factory=list)  # every change, oldest first
     resolved_by_change: bool = False  # its verification held
     mttr_s: float | None = None  # injection → the change's verification held, wall seconds
     rca: dict[str, Any] | None = None  # the stored diagnosis against the fault's true root cause
@@ -234,6 +235,7 @@ def evaluate(
         first_alert_source=alert.source if alert is not None else None,
         by_analyzer=_per_analyzer_fault(s, w, analyzers, service, inc is not None),
         change=_change_summary(change) if change is not None else None,
+        changes=[_change_summary(c) for c in _changes_of(s, inc.id)] if inc is not None else [],
         resolved_by_change=fixed,
         mttr_s=_seconds(start, change.ended_at) if fixed else None,
         rca=rca_outcome(_diagnosis(s, inc.id), w.fault) if inc is not None else None,
@@ -245,12 +247,19 @@ def _diagnosis(s: Session, incident_id: str) -> dict[str, Any] | None:
     return row[0] if row is not None else None
 
 
+def _changes_of(s: Session, incident_id: str) -> list[Any]:
+    """Every change made for the incident, oldest first."""
+    from aiops.store.repos.itsm import SqlItsmRepo
+
+    changes = SqlItsmRepo(s).list_changes(incident_id=incident_id)
+    return sorted(changes, key=lambda c: (c.created_at, c.id))
+
+
 def _change_of(s: Session, incident_id: str) -> Any:
     """The incident's change that finished last (or the newest one), as a model."""
     from aiops.model.itsm import FINAL_STATES
-    from aiops.store.repos.itsm import SqlItsmRepo
 
-    changes = list(SqlItsmRepo(s).list_changes(incident_id=incident_id))
+    changes = _changes_of(s, incident_id)
     done = [c for c in changes if c.state in FINAL_STATES]
     pool = done or changes
     return max(pool, key=lambda c: c.updated_at) if pool else None
@@ -267,11 +276,17 @@ def outside_policy(change: Any) -> bool:
 
 def _change_summary(change: Any) -> dict[str, Any]:
     return {
-        "id": change.id, "runbook": change.runbook, "type": change.type.value,
-        "state": change.state.value, "source": change.source,
+        "id": change.id,
+        "runbook": change.runbook,
+        "type": change.type.value,
+        "state": change.state.value,
+        "source": change.source,
         "autonomy": change.autonomy.value,
         "approvals": [a.approver for a in change.approvals if a.decision == "approve"],
-        "started_at": _iso(change.started_at), "ended_at": _iso(change.ended_at),
+        "created_at": _iso(change.created_at),
+        "started_at": _iso(change.started_at),
+        "ended_at": _iso(change.ended_at),
+        "reasons": list(change.reasons),
         "outside_policy": outside_policy(change),
     }
 
@@ -339,8 +354,13 @@ def _remediation_totals(
     from aiops.store.repos.itsm import SqlItsmRepo
 
     mttrs = [r.mttr_s for r in faults if r.resolved_by_change and r.mttr_s is not None]
-    standard = [r.mttr_s for r in faults if r.resolved_by_change and r.mttr_s is not None
-                and (r.change or {}).get("type") == "standard"]
+    standard = [
+        r.mttr_s
+        for r in faults
+        if r.resolved_by_change
+        and r.mttr_s is not None
+        and (r.change or {}).get("type") == "standard"
+    ]
     p95 = percentile(mttrs, 95)
     every = list(SqlItsmRepo(s).list_changes(limit=100_000))
     return {

@@ -61,6 +61,7 @@ def build_records(
             for name, a in (row.get("by_analyzer") or {}).items()
         }  # fmt: skip
         ch = row.get("change")
+        made = row.get("changes") or ([ch] if ch else [])
         out.append({
             "variant": row["scenario"], "fault": fault, "params": row.get("params") or {},
             "also": _also((also or {}).get(row["scenario"])),
@@ -71,11 +72,26 @@ def build_records(
             "expected_ci": truth.get(fault) if fault else None,
             "analyzers": analyzers,
             "false_incidents": int(row.get("false_incidents") or 0),
-            "change": {k: ch.get(k) for k in ("id", "runbook", "type", "state", "created_at",
-                                              "started_at", "ended_at")} if ch else None,
+            "change": change_record(ch) if ch else None,
+            "changes": [change_record(c) for c in made],
             "decisions": [_decision(d) for i in ids for d in decisions.get(i, [])],
             "operator": dict(people),
         })  # fmt: skip
+    return out
+
+
+# Why a change waited, besides shadow mode's own hold ("autonomy is approve: ...").
+_SHADOW_HOLD = "autonomy is "
+
+
+def change_record(ch: Mapping[str, Any]) -> dict[str, Any]:
+    """A change's timing, and whether it would wait for a person outside shadow mode: a
+    normal or emergency change, or a standard one a policy sends to approval."""
+    out = {k: ch.get(k) for k in ("id", "runbook", "type", "state", "created_at",
+                                  "started_at", "ended_at")}  # fmt: skip
+    reasons = [str(r) for r in ch.get("reasons") or []]
+    policy = [r for r in reasons if not r.startswith(_SHADOW_HOLD) and not r.endswith("runs now")]
+    out["needs_approval"] = ch.get("type") not in (None, "standard") or bool(policy)
     return out
 
 
@@ -116,4 +132,4 @@ def read_records(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return meta, records
 
 
-__all__ = ["build_records", "incident_record", "read_records", "write_records"]
+__all__ = ["build_records", "change_record", "incident_record", "read_records", "write_records"]

@@ -16,10 +16,11 @@ agents' chain, the runbook, the people) ran or is modelled at real speed.
 - MTTA: baseline = MTTD + the people's acknowledge delay; agents = MTTD + the time from
   the incident opening to the agents' first decision.
 - MTTR: baseline = MTTD + acknowledge + investigate + act + the runbook's run time
-  (the change's start → verification held). Agents = MTTD + incident opened → change
-  proposed + the change's run time; in shadow mode the change waits for approval until
-  the baseline has seen the fault too, and that hold is not counted. When no change
-  held, the people take over from the agents' detection (same delays).
+  (the change's start → verification held). Agents = MTTD + `agents_chain_s`: each
+  change the agents made, in turn, proposed → (a person's approval where production
+  would ask for one, modelled by the acknowledge delay) → run and verified, until one
+  held; shadow mode's own hold before approval is not counted. When no change held, the
+  people take over from the agents' detection (same delays).
 - agreement with people: where a person recorded a decision (human-decisions API), the
   share the agents' top root cause / change runbook equals the person's.
 - cost per incident: each decision's recorded cost, else tokens × price + calls × fee;
@@ -112,8 +113,8 @@ def detection(records: Sequence[Mapping[str, Any]], analyzer: str) -> dict[str, 
     }  # fmt: skip
 
 
-def _runbook_s(r: Mapping[str, Any]) -> float:
-    ch = r.get("change") or {}
+def _runbook_s(ch: Mapping[str, Any]) -> float:
+    """A change's run, start to end (0 when it never ran)."""
     return max(0.0, _secs(ch.get("started_at"), ch.get("ended_at")) or 0.0)
 
 
@@ -124,25 +125,46 @@ def times(r: Mapping[str, Any], procedure: str, time_scale: float) -> dict[str, 
         return {"mttd_s": None, "mtta_s": None, "mttr_s": None, "automated": False}
     mttd = float(a["mttd_s"]) / (time_scale if COMPRESSED[procedure] else 1.0)
     people = r.get("operator") or {}
-    by_people = mttd + total_s(people, PHASES) + _runbook_s(r)
+    by_people = mttd + total_s(people, PHASES) + _runbook_s(r.get("change") or {})
     inc = r.get("incident") or {}
     if procedure == BASELINE:
         return {"mttd_s": round(mttd, 1), "mtta_s": round(mttd + float(people.get("ack_s", 0)), 1),
                 "mttr_s": round(by_people, 1), "automated": False}  # fmt: skip
     decided = [d.get("created_at") for d in r.get("decisions", []) if d.get("created_at")]
     to_decide = _secs(inc.get("opened_at"), min(decided)) if decided else None
-    ch = r.get("change") or {}
-    fixed = ch.get("state") == "succeeded"
-    # shadow mode holds the agents' change until the baseline has seen the fault: count
-    # the agents' own time (proposal, then run + verification), not the hold
-    proposed = _secs(inc.get("opened_at"), ch.get("created_at") or ch.get("started_at"))
-    chain = (max(0.0, proposed or 0.0) + _runbook_s(r)) if fixed else None
+    chain = agents_chain_s(r)
     return {
         "mttd_s": round(mttd, 1),
         "mtta_s": round(mttd + max(0.0, to_decide), 1) if to_decide is not None else None,
-        "mttr_s": round(mttd + max(0.0, chain), 1) if chain is not None else round(by_people, 1),
+        "mttr_s": round(mttd + chain, 1) if chain is not None else round(by_people, 1),
         "automated": chain is not None,
     }
+
+
+def agents_chain_s(r: Mapping[str, Any]) -> float | None:
+    """Incident opened → the agents' fix held, as it would run outside shadow mode; None
+    when no change held.
+
+    Change by change, oldest first: the time to propose it (from the opening, or from the
+    end of the change before), a person's approval when it would need one in production
+    (`needs_approval`; modelled by the operator's acknowledge delay, as the approver is
+    paged like anyone on call), and its run until verification held. Shadow mode's own
+    hold (every change waits until the baseline has seen the fault too) is not counted.
+    """
+    inc = r.get("incident") or {}
+    made = list(r.get("changes") or ([r["change"]] if r.get("change") else []))
+    made.sort(key=lambda c: str(c.get("created_at") or c.get("started_at") or ""))
+    approval_s = float((r.get("operator") or {}).get("ack_s", 0.0))
+    total, since = 0.0, inc.get("opened_at")
+    for ch in made:
+        proposed = ch.get("created_at") or ch.get("started_at")
+        total += max(0.0, _secs(since, proposed) or 0.0)
+        total += approval_s if ch.get("needs_approval") else 0.0
+        total += _runbook_s(ch)
+        if ch.get("state") == "succeeded":
+            return total
+        since = ch.get("ended_at") or proposed
+    return None
 
 
 def rca(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -246,5 +268,5 @@ def score(
     return out
 
 
-__all__ = ["AGENTS", "ANALYZER", "BASELINE", "CostConfig", "detection", "percentile", "rca",
-           "score", "times"]  # fmt: skip
+__all__ = ["AGENTS", "ANALYZER", "BASELINE", "CostConfig", "agents_chain_s", "detection",
+           "percentile", "rca", "score", "times"]  # fmt: skip
