@@ -83,3 +83,15 @@ def test_a_signal_or_health_event_is_evidence_too() -> None:
               kind=EventKind.signal)  # fmt: skip
     ctx.events = [sig]
     assert findings(ctx)[0].sig.key == "disk_full"
+
+
+def test_the_tail_of_the_previous_fault_counts_for_little() -> None:
+    """A bad deploy was rolled back seconds before a vendor outage began: its error lines
+    still trickle in around the onset, but they were more frequent just before it."""
+    ctx = fault_context("dependency-timeout")
+    tail = [_shifted("unhandled exception in GET /: KeyError: 'author_id'", s, 100 + k)
+            for k, s in enumerate(range(-50, -4, 2))]  # fmt: skip
+    now = [_shifted("upstream timeout: GET /v1/recommendations timed out after 2.0s", s, 200 + s)
+           for s in (0, 4)]  # fmt: skip
+    ctx.events = [*tail, *now]
+    assert findings(ctx)[0].sig.key == "dependency_failure"

@@ -3,7 +3,9 @@
 Evidence is read from the incident's own episode only: log lines, health events and
 detector signals from shortly before its onset on, the changes that can explain it (made
 before the onset and not reverted), and its alerts. Lines from earlier faults on the same
-service are older than the onset, so they no longer steer the diagnosis.
+service are older than the onset, so they no longer steer the diagnosis; a kind of line
+that was already as frequent in the minute before the onset is the tail of something
+earlier, and counts for little.
 
 A signature's weight grows with the number of lines that show it, but slowly (a flood of
 one symptom must not drown the cause), and a signature gets more when:
@@ -25,7 +27,9 @@ from aiops.agents.signatures import SIGNATURES, Signature
 from aiops.diagnose.incident import suspect_changes
 from aiops.model import EventKind
 
-LEAD = timedelta(seconds=30)  # a fault starts before its first alert fires
+LEAD = timedelta(seconds=10)  # a fault starts before its first alert fires
+BEFORE = timedelta(seconds=60)  # the window before the lead a line's rate is compared with
+TAIL = 0.25  # weight of lines no more frequent than before the onset
 RECENT_CHANGE = timedelta(minutes=30)  # a change this close to the onset is a prime suspect
 W_CHANGE_RECENT, W_CHANGE_OLD = 5.0, 2.0
 W_LINES_MAX = 4.0  # 1 line: 1, 2: 2, 4: 3, 8 or more: 4
@@ -85,14 +89,14 @@ def suspects(ctx: Context, at: datetime) -> list[SuspectChange]:
 def findings(ctx: Context) -> list[Finding]:
     """Signatures seen in the incident's episode, strongest first."""
     start = onset(ctx)
+    relevant = [e for e in ctx.events if e.kind in _EVIDENCE_KINDS]
     events = sorted(
-        (
-            e
-            for e in ctx.events
-            if e.kind in _EVIDENCE_KINDS and _aware(e.occurred_at) >= start - LEAD
-        ),
+        (e for e in relevant if _aware(e.occurred_at) >= start - LEAD),
         key=lambda e: e.occurred_at,
     )
+    before = [e for e in relevant if start - LEAD - BEFORE <= _aware(e.occurred_at) < start - LEAD]
+    end = max([start, *(_aware(e.occurred_at) for e in events)])
+    after_s = max((end - (start - LEAD)).total_seconds(), LEAD.total_seconds())
     changes = suspects(ctx, start)
     names = {a.name for a in ctx.alerts}
     rca_type = _rca_ci_type(ctx)
@@ -100,13 +104,17 @@ def findings(ctx: Context) -> list[Finding]:
     for sig in SIGNATURES:
         lines = [e for e in events if sig.pattern.search(e.summary)]
         near = [c for c in changes if sig.pattern.search(c.text)]
-        weight = _lines_weight(len(lines)) + W_ALERT * len(names & set(sig.alerts))
+        earlier = sum(1 for e in before if sig.pattern.search(e.summary))
+        new = len(lines) / after_s > 2 * earlier / BEFORE.total_seconds()
+        weight = _lines_weight(len(lines)) * (1.0 if new else TAIL)
+        weight += W_ALERT * len(names & set(sig.alerts))
         if near:
             recent = start - near[0].at <= RECENT_CHANGE
             weight += W_CHANGE_RECENT if recent else W_CHANGE_OLD
         if weight > 0 and rca_type is not None and rca_type[0] == sig.ci_type:
             weight += W_RCA * rca_type[1]
-        first = min([_aware(e.occurred_at) for e in lines] + [c.at for c in near], default=None)
+        shown = [_aware(e.occurred_at) for e in lines] if new else []
+        first = min(shown + [c.at for c in near], default=None)
         texts = [c.text for c in near] + [e.summary for e in lines]
         if weight > 0:
             scored.append((weight, sig, texts, first))
