@@ -37,7 +37,7 @@ CONFIGS = {
         300.0,
         500,
     ),
-    "suppress_0": (  # SeriesDetector keeps one past score even then
+    "suppress_0": (  # no window: nothing is damped
         DetectorConfig(suppress=0, damping=0.5, horizons=(16, 48), warmup=8, season_s=0.0),
         60.0,
         500,

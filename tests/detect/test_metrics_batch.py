@@ -42,6 +42,7 @@ CONFIGS = {
     "no_drop": DetectorConfig(drop=False),
     "uncalibrated": DetectorConfig(calibration=0.0),
     "short_score_memory": DetectorConfig(score_memory=7, calibration=3.0),
+    "suppress_0": DetectorConfig(suppress=0, damping=0.5),  # no window: nothing damped
 }
 
 

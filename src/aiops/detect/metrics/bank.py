@@ -105,10 +105,10 @@ class DetectorBank:
         self._free: list[int] = []
         self._used = 0  # rows ever handed out; those above are untouched
         self._extremes = SlidingMax(cfg.horizons, 2 * NF, 0)  # each feature, then negated
-        # past calibrated scores, as `Extremes`; damping 1 keeps every score as it is
-        self._scores = (
-            SlidingMax((max(cfg.suppress, 1),), 1, 0, fill=0.0) if cfg.damping != 1.0 else None
-        )
+        # past calibrated scores, as `Extremes`; damping 1 or no suppression window keeps
+        # every score as it is
+        damps = cfg.damping != 1.0 and cfg.suppress > 0
+        self._scores = SlidingMax((cfg.suppress,), 1, 0, fill=0.0) if damps else None
         self._history = History(cfg.history, cfg.season_lags if cfg.season_s > 0 else 0, 0)
         self._parts: list[SlidingMax | History] = [self._extremes, self._history]
         if self._scores is not None:

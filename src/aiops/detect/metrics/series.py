@@ -116,7 +116,7 @@ class SeriesDetector:
         self._mean_square = self._mean_square + (1.0 / cfg.score_memory) * (
             combined * combined - self._mean_square
         )
-        recent_max = self._scores.max()
+        recent_max = self._scores.max() if cfg.suppress > 0 else -math.inf  # none to beat
         score = cal if cal > recent_max else cfg.damping * cal
         self._scores.push(cal)
         is_anomaly = score >= cfg.threshold
