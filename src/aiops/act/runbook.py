@@ -25,7 +25,7 @@ import string
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from aiops.errors import ErrorDetail, InvalidInput
 from aiops.model.causes import CAUSES, unknown_causes
@@ -113,14 +113,13 @@ class Runbook(BaseModel):
     verify: list[Step] = Field(default_factory=list)
     rollback: list[Step] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _known_causes(self) -> Runbook:
-        bad = unknown_causes(self.fixes)
+    @field_validator("fixes")
+    @classmethod
+    def _known_causes(cls, fixes: list[str]) -> list[str]:
+        bad = unknown_causes(fixes)
         if bad:
-            raise ValueError(
-                f"fixes: unknown cause(s) {', '.join(bad)}; known: {', '.join(CAUSES)}"
-            )
-        return self
+            raise ValueError(f"unknown cause(s) {', '.join(bad)}; known: {', '.join(CAUSES)}")
+        return fixes
 
     def check_params(self, given: Any) -> dict[str, Any]:
         """Given parameters merged over the defaults; InvalidInput lists every problem."""
