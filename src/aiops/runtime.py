@@ -125,6 +125,8 @@ class Runtime:
         self.series = SeriesStore()
         self.sample_sinks: list[Callable[[Sequence[Sample]], None]] = [self.series.add]
         self.batch_listeners: list[Callable[[BatchResult], None]] = []
+        # told of every CMDB swap (an API edit), so stages holding a CMDB see the edit
+        self.cmdb_listeners: list[Callable[[Cmdb], None]] = []
         # diagnose → decide → act, registered by whoever wires them (serve, demo, eval)
         self.stages = StageDispatcher()
         # Set by `serve --bus`: ingest publishes to JetStream and `aiops worker` correlates.
@@ -191,6 +193,8 @@ class Runtime:
             self.runner.cmdb = cmdb
             self.runner.topology = topology
             self.runner._services = {s.name: s for s in cmdb.services}
+        for listener in self.cmdb_listeners:
+            listener(cmdb)
 
     def ingest_token(self, source: str) -> list[str]:
         """Tokens accepted for `source`: its own (via token_env) and AIOPS_INGEST_TOKEN."""
@@ -344,6 +348,7 @@ def build_agents_stage(
         metrics = AgentMetrics(runtime.metrics.registry)
         runtime.agent_metrics = metrics  # one set of counters per registry
     engine = Engine(cfg, metrics=metrics, policy_version=policy_version)
+    runtime.cmdb_listeners.append(lambda cmdb: setattr(deps, "cmdb", cmdb))
     return AgentsStage(
         cfg,
         sessions=runtime.sessions,
@@ -449,4 +454,6 @@ def install_stages(
                 runtime.stages.notify(change.incident_id, "updated")
 
         act.service.listeners.append(change_ended)
+        # service windows and CIs edited through the API route the next change
+        runtime.cmdb_listeners.append(lambda cmdb: setattr(act.service.desk, "cmdb", cmdb))
     return background
