@@ -11,6 +11,7 @@ import pytest
 from botocore.stub import Stubber
 
 from aiops.act.steps import REGISTRY, StepContext
+from aiops.act.steps.base import StepOutcome
 from aiops.model.policy_itsm import ChangePolicy, ShellCommand
 
 
@@ -212,6 +213,28 @@ def test_probe_verification_needs_the_condition_to_hold(server) -> None:  # type
         StepContext(sleep=clock2.sleep, monotonic=clock2.monotonic),
     )
     assert not bad.ok and "did not hold" in bad.output
+
+
+def test_a_probe_slower_than_max_latency_fails_even_with_200(server) -> None:  # type: ignore[no-untyped-def]
+    """A fix for slow queries is verified by speed, not just by answers."""
+    probe = {"url": server.url, "max_latency_s": 0.5, "hold_s": 3, "interval_s": 1,
+             "within_s": 60}  # fmt: skip
+
+    def verify(delays: list[float], **over: float) -> StepOutcome:
+        clock, took = FakeClock(), iter(delays)
+
+        def reply(_):  # type: ignore[no-untyped-def]
+            clock.t += next(took)  # the request took this long on the step's clock
+            return 200, "x"
+
+        server.reply = reply
+        ctx = StepContext(sleep=clock.sleep, monotonic=clock.monotonic)
+        return run("verify", {"probe": {**probe, **over}}, ctx)
+
+    out = verify([1.5, 1.5] + [0.05] * 20)  # slow twice, then fast: the fix took effect
+    assert out.ok and out.detail["tries"] == 2 + 4  # the slow answers did not count
+    bad = verify([1.5] * 100, within_s=10)
+    assert not bad.ok and "(> 0.5 s)" in bad.output
 
 
 class Points:

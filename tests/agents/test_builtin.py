@@ -14,7 +14,7 @@ from aiops.model.decisions import Decision
 
 EXPECTED = {  # fault -> (root-cause CI, cause, runbook from examples/sulu/runbooks or None)
     "stop": ("sulu-app", "service_down", "sulu-restart"),
-    "slow-db": ("sulu-db", "db_slow", None),  # no runbook fixes slow queries: people
+    "slow-db": ("sulu-db", "db_slow", "sulu-db-release-locks"),
     "db-pool-exhaustion": ("sulu-db", "db_pool_exhausted", "sulu-restart-app"),
     "memory-leak": ("sulu-app", "memory_leak", "sulu-restart"),
     "cpu-hog": ("sulu-app", "cpu_runaway", "sulu-restart"),

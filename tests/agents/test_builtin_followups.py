@@ -22,15 +22,15 @@ def _valid(kind: AgentKind, ctx) -> dict:  # type: ignore[no-untyped-def]
 
 
 def test_the_review_tells_what_happened_and_what_to_follow_up() -> None:
-    ctx = fault_context("slow-db")
+    ctx = fault_context("dependency-timeout")
     ctx.incident = ctx.incident.model_copy(update={
         "state": IncidentState.resolved, "resolved_at": T0 + timedelta(minutes=42)})  # fmt: skip
-    ctx.memory = [MemoryHit("incident", "INC-OLD", "slow queries", 3.0)]
+    ctx.memory = [MemoryHit("incident", "INC-OLD", "upstream timeouts", 3.0)]
     out = _valid(AgentKind.review, ctx)
     assert "42 min" in out["what_happened"] and "SuluHighLatencyP95" in out["what_happened"]
     assert "No change was made" in out["what_happened"]
     actions = " | ".join(out["actions"])
-    assert "Write a runbook for db_slow" in actions  # nothing in the catalogue fixes it
+    assert "Write a runbook for dependency_failure" in actions  # nothing in the catalogue
     assert "INC-OLD" in actions  # recurrence: a problem record is due
 
 

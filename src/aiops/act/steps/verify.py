@@ -1,7 +1,9 @@
 """`verify`: a condition that must hold over a window of fresh data, within a deadline.
 
-    probe:  {url, expect_status: [200], hold_s: 10, interval_s: 1, within_s: 60}
-            every probe answers as expected for `hold_s` in a row
+    probe:  {url, expect_status: [200], max_latency_s: null, hold_s: 10, interval_s: 1,
+             within_s: 60}
+            every probe answers as expected (and, with `max_latency_s`, that fast) for
+            `hold_s` in a row
     metric: {name, labels, agg: max, op: "<", threshold: 0.05, window_s: 30, within_s: 120}
             `agg` over the points that arrived after the step began, once they span
             `window_s`; for counters `increase`/`rate` (summed over matching series)
@@ -37,6 +39,7 @@ class Probe(BaseModel):
     body: dict[str, Any] | None = Field(default=None, alias="json")
     expect_status: list[int] = Field(default_factory=lambda: [200])
     body_contains: str | None = None
+    max_latency_s: float | None = Field(default=None, gt=0, le=600)  # slower is a failure
     hold_s: float = Field(default=10.0, ge=0, le=3600)
     interval_s: float = Field(default=1.0, gt=0, le=300)
     within_s: float = Field(default=60.0, gt=0, le=3600)
@@ -84,12 +87,19 @@ def _probe(p: Probe, ctx: StepContext) -> StepOutcome:
             )
         tries += 1
         try:
+            sent = ctx.monotonic()
             with ctx.http(min(p.interval_s * 5, max(0.1, ctx.remaining()))) as client:
                 resp = client.request(p.method, p.url, json=p.body)
+            took = ctx.monotonic() - sent
             good = resp.status_code in p.expect_status and (
                 p.body_contains is None or p.body_contains in resp.text
             )
             last = f"HTTP {resp.status_code}"
+            if p.max_latency_s is not None and took > p.max_latency_s:
+                good, last = (
+                    False,
+                    f"HTTP {resp.status_code} in {took:.2f} s (> {p.max_latency_s:g} s)",
+                )
         except httpx.HTTPError as exc:
             good, last = False, repr(exc)[:200]
         if good:
