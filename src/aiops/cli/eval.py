@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import math
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -49,12 +51,14 @@ def demo_driver(*, time_scale: float = 0.2, port: int = 0, seed: int = 0,
             timing=Timing(**(timing or EVAL_TIMING)), out=sys.stderr,
         )  # fmt: skip
         overlaps = {v.name: v.also for v in vs if v.also is not None}
-        demo_doc = asyncio.run(run_stack(opts, overlaps))
+        outside = [v.name for v in vs if v.outside_window]
+        demo_doc = asyncio.run(run_stack(opts, overlaps, set(outside)))
         incidents, decisions = read_store(run_dir / "aiops.db", demo_doc["scenarios"])
         return {"scenarios": demo_doc["scenarios"], "incidents": incidents,
                 "decisions": decisions, "truth": dict(TRUE_ROOT_CAUSE),
                 "time_scale": time_scale,
-                "meta": {"run_dir": str(run_dir), "overlaps": overlaps, "analyzers": demo_doc["meta"].get("analyzers"),
+                "meta": {"run_dir": str(run_dir), "overlaps": overlaps, "outside_window": outside,
+                         "analyzers": demo_doc["meta"].get("analyzers"),
                          "timing": opts.timing.__dict__}}  # fmt: skip
 
     return drive
@@ -79,12 +83,20 @@ class _Pair:
 
 def _orchestrator(base: Any) -> Any:
     class EvalOrchestrator(base):  # type: ignore[misc, valid-type]
-        """The demo's orchestrator, plus a second fault for overlapping variants."""
+        """The demo's orchestrator, plus a second fault for overlapping variants and a
+        service window that excludes the moment for outside-window variants."""
 
         overlaps: dict[str, tuple[str, dict[str, float]]] = {}
+        outside: set[str] = set()
 
         async def _fault_cycle(self, sc: Any) -> None:
             also = self.overlaps.get(sc.name)
+            if sc.name in self.outside:
+                async with outside_service_window(self.stack.url, self.service):
+                    return await self._cycle(sc, also)
+            return await self._cycle(sc, also)
+
+        async def _cycle(self, sc: Any, also: Any) -> None:
             if also is None:
                 return await super()._fault_cycle(sc)
             real = self.stack.sup
@@ -97,7 +109,32 @@ def _orchestrator(base: Any) -> Any:
     return EvalOrchestrator
 
 
-async def run_stack(opts: Any, overlaps: dict[str, tuple[str, dict[str, float]]]) -> dict[str, Any]:
+@asynccontextmanager
+async def outside_service_window(url: str, service: str) -> AsyncIterator[None]:
+    """The service's window moved (through the CMDB API, as a service manager would) to
+    an hour that is not now, and put back afterwards."""
+    import httpx
+
+    async with httpx.AsyncClient(base_url=url, timeout=10) as c:
+        r = await c.get(f"/api/v1/cmdb/services/{service}")
+        r.raise_for_status()
+        before = r.json()
+        hour = (datetime.now(UTC).hour + 12) % 24
+        moved = {**before, "service_window": f"mon-sun {hour:02d}:00-{(hour + 1) % 24:02d}:00"}
+        actor = {"actor": "eval"}
+        put = f"/api/v1/cmdb/services/{service}"
+        (await c.put(put, json=moved, params=actor)).raise_for_status()
+        try:
+            yield
+        finally:
+            await c.put(put, json=before, params=actor)
+
+
+async def run_stack(
+    opts: Any,
+    overlaps: dict[str, tuple[str, dict[str, float]]],
+    outside: set[str] | None = None,
+) -> dict[str, Any]:
     """`aiops demo --headless` with the eval orchestrator; the demo report doc."""
     import signal
 
@@ -120,6 +157,7 @@ async def run_stack(opts: Any, overlaps: dict[str, tuple[str, dict[str, float]]]
         timeline = Timeline(Console(file=sys.stderr, soft_wrap=True), live=False)
         orch = _orchestrator(Orchestrator)(stack, timeline, log, opts.timing, stop)
         orch.overlaps = overlaps
+        orch.outside = outside or set()
         orch.attach()
         with timeline:
             if await orch.warm_up():

@@ -10,7 +10,7 @@ that file gives the report's numbers again (tests/evaluate recomputes them).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +44,11 @@ def build_records(
     truth: Mapping[str, str],
     delays: Sequence[Mapping[str, float]],
     also: Mapping[str, Any] | None = None,
+    outside_window: Collection[str] = (),
 ) -> list[dict[str, Any]]:
     """One record per demo scenario row (`aiops.demo.report.ScenarioResult` as a dict);
-    `also`: variant name -> (second fault, params) for overlapping variants."""
+    `also`: variant name -> (second fault, params) for overlapping variants;
+    `outside_window`: the variants injected outside the service's window."""
     if len(delays) < len(scenarios):
         raise InvalidInput(f"{len(delays)} operator draws for {len(scenarios)} variants")
     out = []
@@ -65,6 +67,7 @@ def build_records(
         out.append({
             "variant": row["scenario"], "fault": fault, "params": row.get("params") or {},
             "also": _also((also or {}).get(row["scenario"])),
+            "outside_window": row["scenario"] in set(outside_window),
             "injected_at": row.get("injected_at"), "cleared_at": row.get("cleared_at"),
             "incident_ids": ids,
             "incident": incident_record(inc, row.get("incident_opened_at")) if inc is not None

@@ -44,6 +44,10 @@ OVERLAPS: tuple[tuple[str, str], ...] = (
     ("dependency-timeout", "slow-db"), ("config-change", "cpu-hog"),
 )  # fmt: skip
 OVERLAPS_PER_REPEAT = 2
+# A fault whose fix is a standard change, happening outside the service's window: the
+# change then waits for a person (policies: outside_service_window), as in production.
+OUTSIDE_WINDOW = ("stop", "memory-leak", "cpu-hog")
+OUTSIDE_PER_REPEAT = 1
 
 
 @dataclass(frozen=True)
@@ -52,11 +56,13 @@ class Variant:
     fault: str | None  # None: a no-fault period
     params: dict[str, float] = field(default_factory=dict)
     also: tuple[str, dict[str, float]] | None = None  # a second fault, on at the same time
+    outside_window: bool = False  # injected while the service is outside its service window
 
 
 def variants(scenarios: str | list[str], repeat: int, seed: int) -> list[Variant]:
-    """Seeded variants: each fault VARIANTS_PER_FAULT times per repeat, overlapping pairs
-    and no-fault periods spread through the run (`all`: 22 per repeat)."""
+    """Seeded variants: each fault VARIANTS_PER_FAULT times per repeat, overlapping pairs,
+    a fault outside the service window, and no-fault periods spread through the run
+    (`all`: 23 per repeat)."""
     names = list(RANGES) if scenarios == "all" or scenarios == ["all"] else list(scenarios)
     unknown = [n for n in names if n not in RANGES and n != "none"]
     if unknown or repeat < 1:
@@ -77,6 +83,11 @@ def variants(scenarios: str | list[str], repeat: int, seed: int) -> list[Variant
                           for f in (first, second))  # fmt: skip
                 n = rep * OVERLAPS_PER_REPEAT + k + 1
                 batch.append(Variant(f"{first}+{second}.{n}", first, p1, (second, p2)))
+            for k, name in enumerate(rng.sample(OUTSIDE_WINDOW, OUTSIDE_PER_REPEAT)):
+                params = {p: round(rng.uniform(lo, hi), 2) for p, (lo, hi) in RANGES[name].items()}
+                n = rep * OUTSIDE_PER_REPEAT + k + 1
+                batch.append(Variant(f"{name}@outside-window.{n}", name, params,
+                                     outside_window=True))  # fmt: skip
         rng.shuffle(batch)
         quiet = QUIET_PER_REPEAT if "none" in names or scenarios == "all" else 0
         for q in range(quiet):  # spread: after 1/3 and 2/3 of the faults
@@ -141,8 +152,11 @@ def run_eval(opts: EvalOptions, drive: Driver, *, now: datetime) -> dict[str, An
     overlaps = (raw.get("meta") or {}).get("overlaps") or {
         v.name: v.also for v in vs if v.also is not None
     }  # what the driver ran (it may have run other variants)
+    outside = (raw.get("meta") or {}).get("outside_window") or [
+        v.name for v in vs if v.outside_window
+    ]
     records = build_records(
-        rows, raw["incidents"], raw["decisions"], raw["truth"], delays, overlaps
+        rows, raw["incidents"], raw["decisions"], raw["truth"], delays, overlaps, outside
     )
     meta = {**dict(raw.get("meta") or {}), "time_scale": raw["time_scale"], "seed": opts.seed,
             "repeat": opts.repeat, "operator_model": opts.operator.source,
@@ -161,4 +175,5 @@ def run_eval(opts: EvalOptions, drive: Driver, *, now: datetime) -> dict[str, An
     return doc
 
 
-__all__ = ["RANGES", "EvalOptions", "Variant", "headline", "history", "run_eval", "variants"]
+__all__ = ["OUTSIDE_WINDOW", "RANGES", "EvalOptions", "Variant", "headline", "history",
+           "run_eval", "variants"]  # fmt: skip
