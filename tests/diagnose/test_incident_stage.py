@@ -163,3 +163,17 @@ async def test_the_incident_page_lists_changes_before_the_incident(runtime, clie
     iid = _seed(runtime, "error-burst")
     page = (await client.get(f"/incidents/{iid}")).text
     assert "Changes before the incident" in page and "1.4.3-bad" in page
+
+
+def test_a_change_on_the_app_outranks_the_db_it_made_slow_however_slow(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The config reload turned the cache off and made every query scan: the database is
+    the most anomalous CI, but its anomaly began after the app's change, so it is the
+    change's consequence, not the cause."""
+    import sulu_faults
+
+    values, alert, truth = sulu_faults.FAULTS["config-change"]
+    slower = {**values, "sulu_db_query_duration_seconds": 2.0}  # ~200x normal, live-like
+    monkeypatch.setitem(sulu_faults.FAULTS, "config-change", (slower, alert, truth))
+    doc = _diagnose("config-change")
+    assert [c["ci"] for c in doc["candidates"][:2]] == ["sulu-app", "sulu-db"]
+    assert "config reloaded" in doc["summary"]

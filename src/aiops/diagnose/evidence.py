@@ -121,6 +121,13 @@ class Finding:
         times = [m.onset for _, m, w in self.metrics if m.onset is not None and m.z >= Z0]
         return min(times) if times else None
 
+    def recent_change_before(self, t: float | None) -> bool:
+        """A change on this CI at most RECENT_CHANGE_S before `t` (the case onset if None)."""
+        t = self.onset_hint if t is None else t
+        if t is None:
+            return bool(self.changes)
+        return any(0.0 <= t - c.at <= RECENT_CHANGE_S for c in self.changes)
+
 
 def findings(case: Case) -> dict[str, Finding]:
     """One Finding per CI of the case."""

@@ -5,7 +5,9 @@ score(v) = (metric(v) x (1 - EXPLAIN x explained(v)) + bonus(v)) x support(v)
   bonus: a recent change (more when minutes before the onset), new error log
   templates, a matching known error (`evidence.Finding.bonus`);
 - explained: how much of it the CI's most anomalous callee accounts for on the same
-  family of metric (a victim of its callee ranks below it);
+  family of metric (a victim of its callee ranks below it); and fully when a caller of
+  the CI changed minutes before the CI went anomalous (a config or deploy changes how a
+  service uses what it calls: the callee's anomaly is the change's consequence);
 - support: 1 when the symptom calls the CI through anomalous hops (or it is the
   symptom), less when only through a normal hop or not at all (`graph.reach`).
 With no graph or no symptom the last two factors are 1: the ranking is by anomaly.
@@ -105,6 +107,10 @@ def rank(case: Case, *, limit: int | None = None) -> list[Candidate]:
                 {c: fs[c].family_anomaly(fam) for c in graph.successors(ci)} if ci in graph else {}
             )
             share, _ = explained(graph, ci, fs[ci].metric_anomaly, same)
+            if ci in graph and any(
+                fs[p].recent_change_before(fs[ci].onset) for p in graph.predecessors(ci) if p in fs
+            ):
+                share = 1.0  # a caller's change came first
             # A callee explains metrics away, not a change or an error log on this CI.
             metric = fs[ci].metric_anomaly * (1.0 - EXPLAIN * share)
             raw[ci] = (metric + fs[ci].bonus) * support(h)
