@@ -4,7 +4,7 @@ crossed long enough becomes an alert and an incident; error log lines become evi
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from sqlalchemy import func, select
@@ -57,8 +57,9 @@ def _rules():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def runtime(tmp_path, clock):  # type: ignore[no-untyped-def]
-    rt = Runtime(Settings(database_url=f"sqlite:///{tmp_path / 'w.db'}"), config=ConfigSet(None),
-                 clock=clock)
+    rt = Runtime(
+        Settings(database_url=f"sqlite:///{tmp_path / 'w.db'}"), config=ConfigSet(None), clock=clock
+    )
     yield rt
     rt.close()
 
@@ -98,13 +99,39 @@ async def test_error_log_lines_are_kept_as_bounded_evidence(runtime: Runtime, cl
     source = ScriptedSource()
     worker = Worker(runtime, [source], [], max_evidence_per_tick=3)
     lines = [
-        make_event(source="sulu-log", kind=EventKind.log, occurred_at=clock.now - timedelta(seconds=i),
-                   now=clock.now, summary=f"pool exhausted {i}", service="sulu",
-                   severity=Severity.error if i % 2 else Severity.info)
+        make_event(
+            source="sulu-log",
+            kind=EventKind.log,
+            occurred_at=clock.now - timedelta(seconds=i),
+            now=clock.now,
+            summary=f"pool exhausted {i}",
+            service="sulu",
+            severity=Severity.error if i % 2 else Severity.info,
+        )
         for i in range(10)
     ]
     await worker.sink(source, lines)
     with runtime.sessions() as s:
         stored = s.execute(select(func.count()).select_from(EventRow)).scalar_one()
     assert stored == 3  # error lines only, capped per tick; info lines are not evidence
+    await runtime.aclose()
+
+
+async def test_warnings_are_evidence_too_but_errors_come_first(runtime: Runtime, clock) -> None:  # type: ignore[no-untyped-def]
+    """A slow query is a warning and the first sign of a slow database: it is kept, in at
+    most half the budget, after the errors of the same tick."""
+    source = ScriptedSource()
+    worker = Worker(runtime, [source], [], max_evidence_per_tick=6)
+
+    def line(i: int, severity: Severity) -> Any:
+        return make_event(source="sulu-log", kind=EventKind.log, now=clock.now,
+                          occurred_at=clock.now - timedelta(seconds=i), service="sulu",
+                          summary=f"{severity.value} {i}", severity=severity)  # fmt: skip
+
+    warnings = [line(i, Severity.warning) for i in range(10)]
+    errors = [line(100 + i, Severity.error) for i in range(2)]
+    await worker.sink(source, [*warnings, *errors, line(200, Severity.info)])
+    with runtime.sessions() as s:
+        kept = s.execute(select(EventRow.severity)).scalars().all()
+    assert sorted(kept) == ["error"] * 2 + ["warning"] * 3
     await runtime.aclose()

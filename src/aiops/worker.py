@@ -78,7 +78,7 @@ class Worker:
         analyzers: Sequence[Analyzer],
         *,
         tick_s: float = 1.0,
-        evidence_levels: Iterable[Severity] = (Severity.error, Severity.critical),
+        evidence_levels: Iterable[Severity] = (Severity.warning, Severity.error, Severity.critical),
         max_evidence_per_tick: int = 50,
     ) -> None:
         self.runtime = runtime
@@ -91,6 +91,7 @@ class Worker:
         self.stats = WorkerStats()
         self.listeners: list[Callable[[str, list[Event]], None]] = []
         self._evidence_budget = max_evidence_per_tick
+        self._warnings = 0  # warning lines kept this tick
         self._stop = asyncio.Event()
 
     async def sink(self, source: PullSource, items: list[Item]) -> None:
@@ -107,25 +108,38 @@ class Worker:
         await self._submit(out)
 
     def _evidence(self, items: Sequence[Item]) -> list[Event]:
-        """Error log lines are kept as evidence beside incidents (bounded per tick)."""
+        """Log lines kept as evidence beside incidents, bounded per tick: errors first,
+        then warnings (the slow query, the leaked connection, the growing cache: often
+        the first sign of the cause) in at most half of the budget."""
+        logs = [
+            i
+            for i in items
+            if isinstance(i, Event)
+            and i.kind is EventKind.log
+            and i.severity in self.evidence_levels
+        ]
         picked: list[Event] = []
-        for i in items:
-            if (
-                isinstance(i, Event)
-                and i.kind is EventKind.log
-                and i.severity in self.evidence_levels
-                and self._evidence_budget > 0
-            ):
-                picked.append(i)
-                self._evidence_budget -= 1
+        for severe in (True, False):
+            cap = (
+                self._evidence_budget
+                if severe
+                else min(self._evidence_budget, self.max_evidence_per_tick // 2 - self._warnings)
+            )
+            chosen = [e for e in logs if (e.severity.rank >= Severity.error.rank) is severe][
+                : max(cap, 0)
+            ]
+            picked += chosen
+            self._evidence_budget -= len(chosen)
+            if not severe:
+                self._warnings += len(chosen)
         self.stats.evidence += len(picked)
         return picked
 
     def _tagged(self, analyzer: Analyzer, events: list[Event]) -> list[Event]:
         if events:
-            self.stats.by_analyzer[analyzer.name] = (
-                self.stats.by_analyzer.get(analyzer.name, 0) + len(events)
-            )
+            self.stats.by_analyzer[analyzer.name] = self.stats.by_analyzer.get(
+                analyzer.name, 0
+            ) + len(events)
             for listener in self.listeners:
                 listener(analyzer.name, events)
         return events
@@ -133,6 +147,7 @@ class Worker:
     async def tick(self) -> None:
         now = self.runtime.clock()
         self._evidence_budget = self.max_evidence_per_tick
+        self._warnings = 0
         out: list[Event] = []
         for a in self.analyzers:
             out.extend(self._tagged(a, a.tick(now)))

@@ -95,3 +95,35 @@ def test_the_tail_of_the_previous_fault_counts_for_little() -> None:
            for s in (0, 4)]  # fmt: skip
     ctx.events = [*tail, *now]
     assert findings(ctx)[0].sig.key == "dependency_failure"
+
+
+def _realistic(first: list[str], then: list[str]) -> list:  # type: ignore[type-arg]
+    out = [_shifted(t, k, k) for k, t in enumerate(first)]
+    out += [_shifted(t, 3 + k * 0.5, 50 + k) for k, t in enumerate(then)]
+    return out
+
+
+def test_slow_queries_then_an_exhausted_pool_is_a_slow_database() -> None:
+    """Slow queries hold the connections: the pool exhausts soon after, and louder, and
+    the health check fails. The first sign names the cause."""
+    ctx = fault_context("slow-db")
+    ctx.alerts = [*ctx.alerts, ctx.alerts[0].model_copy(update={"name": "SuluHealthCheckFailing"})]
+    ctx.events = _realistic(
+        ["slow query: list_articles took 1.52s", "slow query: get_article took 1.61s"],
+        ["connection pool exhausted: timeout after 3.0s waiting for connection",
+         "slow query: list_articles took 1.55s"] * 12 + ["GET /healthz 503"] * 6,
+    )  # fmt: skip
+    assert findings(ctx)[0].sig.key == "db_slow"
+    assert reason(AgentKind.remediate, ctx).output["runbook"] == "sulu-db-release-locks"
+
+
+def test_a_leaked_connection_then_an_exhausted_pool_is_an_exhausted_pool() -> None:
+    ctx = fault_context("db-pool-exhaustion")
+    ctx.events = _realistic(
+        [f"db pool: connection checked out by job=report-export not returned (leaked={i}/4)"
+         for i in (1, 2, 3, 4)],
+        ["connection pool exhausted: timeout after 3.0s waiting for connection"] * 12
+        + ["GET /healthz 503"] * 6,
+    )  # fmt: skip
+    assert findings(ctx)[0].sig.key == "db_pool_exhausted"
+    assert reason(AgentKind.remediate, ctx).output["runbook"] == "sulu-restart-app"

@@ -33,8 +33,8 @@ SIGNATURES: tuple[Signature, ...] = (
         "database",
         "performance",
         _p(
-            r"db pool|pool ?timeout|pool exhausted|connection checked out|waiting for a "
-            r"(db )?connection|接続プール"
+            r"db pool|pool ?timeouts?|pool exhausted|connection checked out|waiting for a "
+            r"(db )?connection|db_pool_(in_use|timeouts)|接続プール"
         ),
         "restart app application connection pool leak release",
     ),
@@ -43,7 +43,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "database queries are slow",
         "database",
         "performance",
-        _p(r"slow query|query took|lock wait"),
+        _p(r"slow query|query took|lock wait|db_query_duration|遅いクエリ"),
         "database slow query restart app",
     ),
     Signature(
@@ -101,9 +101,9 @@ SIGNATURES: tuple[Signature, ...] = (
         "the service is down (stopped or not answering)",
         "app",
         "availability",
-        _p(r"service stopping|shutdown|connection refused|not answering|healthz"),
+        # not the failing health check itself: a slow database fails it too
+        _p(r"service stopping|shutdown|connection refused|not answering|\bup\{[^}]*\} is 0\b"),
         "restart service down start",
-        ("SuluHealthCheckFailing",),
     ),
 )
 
