@@ -182,3 +182,14 @@ def test_a_recurring_alert_counts_from_its_new_incident_not_its_first_sighting(r
         a, b = report.build(s, log, time_scale=0.2)["scenarios"]
     assert a["detected"] and b["detected"] and a["incident_id"] != b["incident_id"]
     assert b["mttd_s"] == 7.0 and b["incident_opened_at"] == at(107).isoformat()
+
+
+def test_the_simulators_answer_after_a_fix_is_kept_per_window() -> None:
+    log = [inj(0, "slow-db", "start"), inj(0, "slow-db", "inject", "slow-db"),
+           Injection(at(30), "slow-db", "checked", "slow-db", {"fault_active": 1.0}),
+           inj(31, "slow-db", "clear", "slow-db"), inj(40, "slow-db", "end"),
+           inj(41, "stop", "start"), inj(41, "stop", "inject", "stop"),
+           inj(50, "stop", "clear", "stop"), inj(60, "stop", "end")]  # fmt: skip
+    first, second = windows(log)
+    assert first.fault_active_after_fix is True  # the change held, the fault did not go
+    assert second.fault_active_after_fix is None  # nobody asked

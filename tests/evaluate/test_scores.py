@@ -131,3 +131,10 @@ def test_agents_chain_counts_each_change_until_one_held_and_the_approvals_produc
     assert t["automated"] and t["mttr_s"] == 4.0 + (2 + 6) + (1 + 300 + 10)
     r["changes"][1]["state"] = "failed"
     assert not times(r, "agents", 0.2)["automated"]  # nothing held: the people's time
+
+
+def test_a_change_that_held_while_the_fault_stayed_on_fixed_nothing() -> None:
+    r = fault("slow-db.1", rules=10, detectors=4)
+    r["fix_confirmed"] = False  # the simulator still shows slow-db after the restart
+    t = times(r, "agents", 0.2)
+    assert not t["automated"] and t["mttr_s"] == 4.0 + 1800.0 + 10.0

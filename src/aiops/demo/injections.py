@@ -6,7 +6,9 @@ and `DIR/aiops.db` alone.
 
     {"at": "...", "scenario": "slow-db", "step": "inject", "fault": "slow-db", "params": {...}}
 
-Steps: `start` (scenario begins), `inject`, `clear`, `end` (close-out done).
+Steps: `start` (scenario begins), `inject`, `checked` (after a change reported success,
+the simulator was asked whether the fault is really gone: `params.fault_active` 0 or 1),
+`clear`, `end` (close-out done).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from aiops.errors import ErrorDetail, InvalidInput
 
-STEPS = ("start", "inject", "clear", "end")
+STEPS = ("start", "inject", "checked", "clear", "end")
 
 
 @dataclass(frozen=True)

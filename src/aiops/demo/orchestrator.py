@@ -235,6 +235,16 @@ class Orchestrator:
                           + (": verification held" if ok else ""), ref=incident_id)
         return ok
 
+    def _fault_active(self, fault: str) -> bool:
+        """The simulator's own answer (its fault board), whatever the change reported."""
+        sup = self.stack.sup
+        assert sup is not None
+        try:
+            board = sup.faults()
+        except AiopsError:  # no instance answers: nothing fixed either
+            return True
+        return any(f.get("name") == fault for f in board.get("active", []))
+
     # -- waiting -----------------------------------------------------------------------
 
     async def _sleep(self, seconds: float) -> bool:
@@ -323,6 +333,13 @@ class Orchestrator:
         fixed = False
         if inc is not None and not self.stop.is_set() and self._has_change_desk():
             fixed = await self._remediation(inc.id)
+        if fixed:  # the change says it worked: does the simulator agree?
+            active = await asyncio.to_thread(self._fault_active, sc.fault)
+            self.log.append(Injection(utcnow(), sc.name, "checked", sc.fault,
+                                      {"fault_active": 1.0 if active else 0.0}))  # fmt: skip
+            if active:
+                self.timeline.add("timeout", f"the change held its verification but {sc.fault} "
+                                  "is still active: not fixed", ref=inc.id if inc else None)  # fmt: skip
         await asyncio.to_thread(sup.fault, sc.fault, False, None)
         self._note(sc, "clear")
         self.timeline.add("clear", f"{sc.fault} cleared"

@@ -13,6 +13,9 @@ Definitions (also printed in report.md):
 - *recovered*: the pipeline itself moved the incident to mitigated (every alert resolved)
   before the demo's operator resolved and closed it.
 - *false incident*: any incident opened during a no-fault period.
+- *resolved by a change*: a change on the incident held its verification AND the
+  simulator's fault board no longer shows the fault (a verification too weak to notice
+  the fault is not taken at its word); MTTR = injection → that change's end.
 - *per analyzer* (`by_analyzer`; rules = source "rules", detectors = source "detectors"):
   its MTTD is its own first alert − injection; it detected a fault when it raised an
   alert in the window and an incident opened; its false incidents are the no-fault
@@ -51,6 +54,7 @@ class Window:
     injected_at: datetime | None = None
     cleared_at: datetime | None = None
     ended_at: datetime | None = None
+    fault_active_after_fix: bool | None = None  # the simulator's answer after a change held
 
 
 @dataclass
@@ -77,7 +81,8 @@ class ScenarioResult:
     by_analyzer: dict[str, dict[str, Any]] = field(default_factory=dict)
     change: dict[str, Any] | None = None  # the change that remediated (or tried to)
     changes: list[dict[str, Any]] = field(default_factory=list)  # every change, oldest first
-    resolved_by_change: bool = False  # its verification held
+    resolved_by_change: bool = False  # its verification held and the simulator agrees
+    fix_confirmed: bool | None = None  # the simulator's fault board after it (None: unasked)
     mttr_s: float | None = None  # injection → the change's verification held, wall seconds
     rca: dict[str, Any] | None = None  # the stored diagnosis against the fault's true root cause
 
@@ -91,6 +96,8 @@ def windows(injections: Sequence[Injection]) -> list[Window]:
         w = out[-1]
         if inj.step == "inject":
             w.injected_at, w.fault, w.params = inj.at, inj.fault, dict(inj.params)
+        elif inj.step == "checked":
+            w.fault_active_after_fix = bool(inj.params.get("fault_active"))
         elif inj.step == "clear":
             w.cleared_at = inj.at
         elif inj.step == "end":
@@ -212,7 +219,8 @@ def evaluate(
     mttd = _seconds(start, detected_at)
     recovered_at = _recovery(s, inc.id) if inc is not None else None
     change = _change_of(s, inc.id) if inc is not None else None
-    fixed = change is not None and change.state.value == "succeeded"
+    confirmed = None if w.fault_active_after_fix is None else not w.fault_active_after_fix
+    fixed = change is not None and change.state.value == "succeeded" and confirmed is not False
     return ScenarioResult(
         scenario=w.scenario,
         fault=w.fault,
@@ -237,7 +245,8 @@ def evaluate(
         change=_change_summary(change) if change is not None else None,
         changes=[_change_summary(c) for c in _changes_of(s, inc.id)] if inc is not None else [],
         resolved_by_change=fixed,
-        mttr_s=_seconds(start, change.ended_at) if fixed else None,
+        fix_confirmed=confirmed,
+        mttr_s=_seconds(start, change.ended_at) if fixed and change is not None else None,
         rca=rca_outcome(_diagnosis(s, inc.id), w.fault) if inc is not None else None,
     )
 

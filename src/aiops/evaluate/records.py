@@ -77,6 +77,8 @@ def build_records(
             "false_incidents": int(row.get("false_incidents") or 0),
             "change": change_record(ch) if ch else None,
             "changes": [change_record(c) for c in made],
+            # the simulator's fault board after a change held (None: not asked)
+            "fix_confirmed": row.get("fix_confirmed"),
             "decisions": [_decision(d) for i in ids for d in decisions.get(i, [])],
             "operator": dict(people),
         })  # fmt: skip

@@ -150,6 +150,8 @@ def agents_chain_s(r: Mapping[str, Any]) -> float | None:
     (`needs_approval`; modelled by the operator's acknowledge delay, as the approver is
     paged like anyone on call), and its run until verification held. Shadow mode's own
     hold (every change waits until the baseline has seen the fault too) is not counted.
+    A change that held its verification while the fault stayed on (`fix_confirmed` is
+    False: the simulator's own board) fixed nothing: the people take over.
     """
     inc = r.get("incident") or {}
     made = list(r.get("changes") or ([r["change"]] if r.get("change") else []))
@@ -161,8 +163,8 @@ def agents_chain_s(r: Mapping[str, Any]) -> float | None:
         total += max(0.0, _secs(since, proposed) or 0.0)
         total += approval_s if ch.get("needs_approval") else 0.0
         total += _runbook_s(ch)
-        if ch.get("state") == "succeeded":
-            return total
+        if ch.get("state") == "succeeded":  # and the simulator agrees the fault is gone
+            return None if r.get("fix_confirmed") is False else total
         since = ch.get("ended_at") or proposed
     return None
 
