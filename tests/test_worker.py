@@ -73,7 +73,7 @@ async def test_a_rule_held_for_its_duration_opens_an_incident(runtime: Runtime, 
     worker = Worker(runtime, [source], [RulesAnalyzer(_rules())])
     opened: list[str] = []
     runtime.batch_listeners.append(lambda r: opened.extend(r.incidents_opened))
-    for step in range(15):  # 15 s of a queue stuck at 500
+    for _ in range(15):  # 15 s of a queue stuck at 500
         await worker.sink(source, [_depth(500, clock.now)])
         await worker.tick()
         clock.advance(1)

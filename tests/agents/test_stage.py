@@ -14,12 +14,11 @@ from typer.testing import CliRunner
 
 from aiops.agents.config import AgentKind, configure_llm, load_agents
 from aiops.cli import _load, app
-from aiops.runtime import build_agents_stage
 from aiops.config import Settings
 from aiops.model import EventKind, Severity
 from aiops.model.decisions import Verdict
 from aiops.normalize.events import make_event
-from aiops.runtime import ConfigSet, Runtime
+from aiops.runtime import ConfigSet, Runtime, build_agents_stage
 from aiops.store import audit
 from aiops.store.repos.decisions import DecisionRepo
 from aiops.store.repos.incidents import IncidentRepo

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

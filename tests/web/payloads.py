@@ -14,7 +14,7 @@ def alertmanager(status: str = "firing", *, fingerprint: str = "a1b2c3d4e5f60718
               "severity": "critical", "job": "sulu"}
     return {
         "version": "4",
-        "groupKey": '{}:{alertname="%s"}' % alertname,
+        "groupKey": '{}:{alertname="' + alertname + '"}',
         "truncatedAlerts": 0,
         "status": status,
         "receiver": "aiops",

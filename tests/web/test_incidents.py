@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from tests.web import payloads
 
 from aiops.runtime import Runtime
-from tests.web import payloads
 
 
 async def _open(client: httpx.AsyncClient, summary: str = "sulu healthz failing",

@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import func, select
+from tests.web import payloads
+from tests.web.conftest import rejected
 
 from aiops.runtime import Runtime
 from aiops.store.tables import AlertRow, AuditRow, EventRow, IncidentRow
-from tests.web import payloads
-from tests.web.conftest import rejected
 
 SNS_HEADERS = {"content-type": "text/plain; charset=UTF-8",
                "x-amz-sns-message-type": "Notification"}

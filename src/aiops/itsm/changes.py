@@ -23,7 +23,6 @@ from aiops.model.cmdb import Cmdb
 from aiops.model.itsm import Approval, Autonomy, Change, ChangeState
 from aiops.model.policy import Policies
 
-
 _IN_FLIGHT = frozenset({ChangeState.pending_approval, ChangeState.approved, ChangeState.running})
 
 

@@ -3,10 +3,12 @@
 A new table module adds one import line here.
 """
 
-from aiops.store import tables  # noqa: F401
-from aiops.store import tables_itsm  # noqa: F401
-from aiops.store import tables_cmdb  # noqa: F401
-from aiops.store import tables_agents  # noqa: F401
+from aiops.store import (
+    tables,  # noqa: F401
+    tables_agents,  # noqa: F401
+    tables_cmdb,  # noqa: F401
+    tables_itsm,  # noqa: F401
+)
 from aiops.store.tables import Base
 
 metadata = Base.metadata
