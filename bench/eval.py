@@ -6,7 +6,9 @@ baseline are the operator model of `aiops.evaluate.operator`). Figures are the r
 (`aiops.evaluate.scores`), times in real-world-equivalent seconds.
 
 Usage: bench/eval.py [--scenarios all|NAME,...] [--repeat N] [--seed S] [--report DIR]
-       (`all`, repeat 1: 22 variants, about 15-20 minutes on 2 cores)
+                     [--data-dir DIR]
+       (`all`, repeat 1: 23 variants, about 16-18 minutes on 2 cores; --data-dir keeps the
+       run's store and logs for a look afterwards)
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--report", type=Path, default=None)
+    parser.add_argument("--data-dir", type=Path, default=None)
     args = parser.parse_args(argv)
     configure("console", level="WARNING")
     names = "all" if args.scenarios == "all" else args.scenarios.split(",")
@@ -40,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="aiops-bench-eval-") as tmp:
         report = args.report or Path(tmp) / "report"
         opts = EvalOptions(scenarios=names, repeat=args.repeat, seed=args.seed,
-                           report_dir=report, data_dir=Path(tmp) / "data")  # fmt: skip
+                           report_dir=report, data_dir=args.data_dir or Path(tmp) / "data")  # fmt: skip
         doc = run_eval(opts, demo_driver(seed=args.seed), now=datetime.now(UTC))
     s = doc["scores"]
     print(f"{'criterion':<32} {'baseline':>12} {'agents':>12}  target", file=sys.stderr)

@@ -138,3 +138,13 @@ def test_a_change_that_held_while_the_fault_stayed_on_fixed_nothing() -> None:
     r["fix_confirmed"] = False  # the simulator still shows slow-db after the restart
     t = times(r, "agents", 0.2)
     assert not t["automated"] and t["mttr_s"] == 4.0 + 1800.0 + 10.0
+
+
+def test_a_change_that_ended_after_the_fault_was_cleared_fixed_nothing() -> None:
+    from tests.evaluate.records_fixture import at
+
+    r = fault("config-change.1", rules=10, detectors=4)
+    r["changes"] = [{"state": "succeeded", "created_at": at(5), "started_at": at(60),
+                     "ended_at": at(130), "needs_approval": False}]  # fmt: skip
+    assert r["cleared_at"] == at(100)
+    assert not times(r, "agents", 0.2)["automated"]

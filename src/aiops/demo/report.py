@@ -13,9 +13,10 @@ Definitions (also printed in report.md):
 - *recovered*: the pipeline itself moved the incident to mitigated (every alert resolved)
   before the demo's operator resolved and closed it.
 - *false incident*: any incident opened during a no-fault period.
-- *resolved by a change*: a change on the incident held its verification AND the
-  simulator's fault board no longer shows the fault (a verification too weak to notice
-  the fault is not taken at its word); MTTR = injection → that change's end.
+- *resolved by a change*: a change on the incident held its verification before the
+  demo cleared the fault, AND the simulator's fault board no longer showed the fault (a
+  verification too weak to notice the fault is not taken at its word); MTTR =
+  injection → that change's end.
 - *per analyzer* (`by_analyzer`; rules = source "rules", detectors = source "detectors"):
   its MTTD is its own first alert − injection; it detected a fault when it raised an
   alert in the window and an incident opened; its false incidents are the no-fault
@@ -220,7 +221,14 @@ def evaluate(
     recovered_at = _recovery(s, inc.id) if inc is not None else None
     change = _change_of(s, inc.id) if inc is not None else None
     confirmed = None if w.fault_active_after_fix is None else not w.fault_active_after_fix
-    fixed = change is not None and change.state.value == "succeeded" and confirmed is not False
+    fixed = (
+        change is not None
+        and change.state.value == "succeeded"
+        and confirmed is not False
+        # a change that held only after the demo had cleared the fault fixed nothing
+        and (w.cleared_at is None or (change.ended_at is not None
+                                      and change.ended_at <= w.cleared_at))
+    )  # fmt: skip
     return ScenarioResult(
         scenario=w.scenario,
         fault=w.fault,

@@ -151,14 +151,18 @@ def agents_chain_s(r: Mapping[str, Any]) -> float | None:
     paged like anyone on call), and its run until verification held. Shadow mode's own
     hold (every change waits until the baseline has seen the fault too) is not counted.
     A change that held its verification while the fault stayed on (`fix_confirmed` is
-    False: the simulator's own board) fixed nothing: the people take over.
+    False: the simulator's own board), or only after the fault had been cleared, fixed
+    nothing: the people take over.
     """
     inc = r.get("incident") or {}
     made = list(r.get("changes") or ([r["change"]] if r.get("change") else []))
     made.sort(key=lambda c: str(c.get("created_at") or c.get("started_at") or ""))
     approval_s = float((r.get("operator") or {}).get("ack_s", 0.0))
     total, since = 0.0, inc.get("opened_at")
+    cleared = r.get("cleared_at")
     for ch in made:
+        if cleared and ch.get("ended_at") and _secs(cleared, ch["ended_at"]) > 0:
+            return None  # it held only after the fault was cleared: it fixed nothing
         proposed = ch.get("created_at") or ch.get("started_at")
         total += max(0.0, _secs(since, proposed) or 0.0)
         total += approval_s if ch.get("needs_approval") else 0.0
