@@ -141,3 +141,15 @@ def test_an_episode_without_its_resolve_still_ends_after_a_long_quiet_gap() -> N
     assert episode_start(events) == _at(1000.0)
     assert episode_start([]) is None
     assert episode_start([_event(5.0, "a", EventStatus.resolved)]) is None
+
+
+def test_the_bad_release_deployed_again_after_its_rollback_is_a_suspect_again() -> None:
+    """deploy 1.5.0, rollback to 1.4.2, deploy 1.5.0 again: the third change looks like
+    an undo of the rollback, but it brings back the bad release."""
+    first = _change("c1", FAULT_AT - 300.0, "1.4.2", "1.5.0")
+    rollback = _change("c2", FAULT_AT - 280.0, "1.5.0", "1.4.2")
+    again = _change("c3", FAULT_AT - 5.0, "1.4.2", "1.5.0")
+    assert suspect_changes([first, rollback, again], _at(FAULT_AT)) == [again]
+    fix = _change("c4", FAULT_AT + 30.0, "1.5.0", "1.4.2")  # and its own rollback later
+    assert suspect_changes([first, rollback, again, fix], _at(FAULT_AT)) == [again]
+    assert suspect_changes([first, rollback, again, fix], _at(FAULT_AT + 60.0)) == []

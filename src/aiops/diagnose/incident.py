@@ -133,20 +133,26 @@ def suspect_changes(changes: Sequence[ChangeRecord], onset: datetime) -> list[Ch
 
     A revert (a rollback, a config put back) restores a state that worked, so it is no
     suspect; a change reverted before the onset is over: what it broke then was another
-    incident's (faults and fixes can follow each other within minutes).
+    incident's (faults and fixes can follow each other within minutes). Undoing a revert
+    is no revert: it applies the reverted change again (the same bad release redeployed),
+    and is as much a suspect as that change was.
     """
     ordered = sorted(changes, key=lambda c: c.at)
     out: list[ChangeRecord] = []
     reverted: set[int] = set()
+    reverts: set[int] = set()  # positions of changes that were reverts
     for i, c in enumerate(ordered):
         undone = next(
             (j for j in range(i - 1, -1, -1) if j not in reverted and _reverts(c, ordered[j])),
             None,
         )
-        if undone is None:
+        if undone is None or undone in reverts:
+            if undone is not None:
+                reverted.add(undone)  # the revert is over; this re-applies what it undid
             out.append(c)
             continue
         reverted.add(undone)
+        reverts.add(i)
         if c.at <= onset:
             out = [x for x in out if x is not ordered[undone]]
     return out
