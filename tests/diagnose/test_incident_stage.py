@@ -177,3 +177,40 @@ def test_a_change_on_the_app_outranks_the_db_it_made_slow_however_slow(monkeypat
     doc = _diagnose("config-change")
     assert [c["ci"] for c in doc["candidates"][:2]] == ["sulu-app", "sulu-db"]
     assert "config reloaded" in doc["summary"]
+
+
+def test_once_a_fix_runs_its_effects_do_not_rewrite_the_diagnosis(runtime) -> None:  # type: ignore[no-untyped-def]
+    """A restart takes the app down for a moment: that is the fix, not the fault. Once a
+    change for the incident has started, the diagnosis it was chosen on stands."""
+    from datetime import timedelta
+
+    from aiops.model import Sample
+    from aiops.runtime import build_diagnose_stage
+    from aiops.store.repos.incidents import IncidentRepo
+    from aiops.store.tables_itsm import ChangeRow
+
+    iid = _seed(runtime, "slow-db")
+    stage = build_diagnose_stage(runtime)
+    stage.handle(iid, "opened")
+
+    def top() -> str:
+        with runtime.sessions() as s:
+            inc = IncidentRepo(s).get(iid)
+        assert inc is not None and inc.diagnosis is not None
+        return str(inc.diagnosis["candidates"][0]["ci"])
+
+    assert top() == "sulu-db"
+    with runtime.sessions.begin() as s:
+        t = now()
+        s.add(ChangeRow(id="CHG-1", incident_id=iid, runbook="sulu-restart", state="running",
+                        type="standard", created_at=t, updated_at=t, doc={}))  # fmt: skip
+    # the restart's own outage: the app's `up` at 0 after the onset
+    at = now() + timedelta(seconds=2)
+    runtime.publish_samples([
+        Sample(name="up", value=0.0, timestamp=at + timedelta(seconds=2 * k),
+               labels={"job": "sulu", "instance": "127.0.0.1:8101"}, service="sulu",
+               ci="sulu-app") for k in range(10)
+    ])  # fmt: skip
+    runtime.clock.now = at + timedelta(seconds=20)
+    stage.handle(iid, "updated")
+    assert top() == "sulu-db"

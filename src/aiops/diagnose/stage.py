@@ -34,6 +34,7 @@ class DiagnosisUnit(Protocol):
     def alerts(self, incident: Incident) -> list[Alert]: ...
     def events(self, incident: Incident, alerts: list[Alert]) -> list[Event]: ...
     def changes(self, since: datetime, until: datetime) -> list[ChangeRecord]: ...
+    def remediation_started(self, incident_id: str) -> bool: ...
     def save(self, incident: Incident, diagnosis: dict[str, Any], now: datetime) -> None: ...
 
 
@@ -60,6 +61,10 @@ class DiagnoseStage:
         with self.units() as unit:
             inc = unit.incident(incident_id)
             if inc is None:
+                return
+            if inc.diagnosis and unit.remediation_started(incident_id):
+                # a fix's own effects (a restart's outage, a rollback) are not the fault's:
+                # the diagnosis the remediation was chosen on stands
                 return
             alerts = unit.alerts(inc)
             inputs = IncidentInputs(inc, alerts, cmdb=self.cmdb(), known_errors=self.known_errors())

@@ -30,6 +30,18 @@ class SqlDiagnosisUnit:
     def changes(self, since: datetime, until: datetime) -> list[ChangeRecord]:
         return self.change_repo.list(since=since, until=until)
 
+    def remediation_started(self, incident_id: str) -> bool:
+        """A change for the incident has run (or runs): its effects are not the fault's."""
+        from sqlalchemy import select
+
+        from aiops.store.tables_itsm import ChangeRow
+
+        ran = ("running", "succeeded", "failed")
+        stmt = select(ChangeRow.id).where(
+            ChangeRow.incident_id == incident_id, ChangeRow.state.in_(ran)
+        ).limit(1)  # fmt: skip
+        return self.repo.session.execute(stmt).first() is not None
+
     def save(self, incident: Incident, diagnosis: dict[str, Any], now: datetime) -> None:
         before = incident.diagnosis
         self.repo.save(incident.model_copy(update={"diagnosis": diagnosis}))
