@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -12,7 +12,6 @@ from aiops.config import Settings
 from aiops.itsm.stage import ActStage
 from aiops.model.policy_itsm import ChangePolicy
 from aiops.runtime import ConfigSet, Runtime
-from aiops.web import create_app
 
 from .helpers import EXAMPLES, add_incident, audit_actions, service
 
@@ -33,15 +32,6 @@ def rt(db_url: str, clock) -> Iterator[Runtime]:  # type: ignore[no-untyped-def]
     yield r
     svc.close()
     r.close()
-
-
-@pytest.fixture
-async def client(rt: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(rt.settings, runtime=rt)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://aiops.test"
-    ) as c:
-        yield c
 
 
 async def test_rest_propose_then_approve_and_deny(client: httpx.AsyncClient, rt: Runtime) -> None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
 from aiops.config import Settings
 from aiops.runtime import ConfigSet, Runtime, install_stages
-from aiops.web import create_app
 
 from .helpers import EXAMPLES, add_incident
 
@@ -22,15 +21,6 @@ def rt(db_url: str, clock) -> Iterator[Runtime]:  # type: ignore[no-untyped-def]
     install_stages(r, EXAMPLES)
     yield r
     r.close()
-
-
-@pytest.fixture
-async def client(rt: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(rt.settings, runtime=rt)
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://aiops.test"
-    ) as c:
-        yield c
 
 
 async def test_a_service_window_edited_through_the_api_routes_the_next_change(
