@@ -128,6 +128,24 @@ def test_a_second_fault_like_the_first_still_fires() -> None:
     assert mem == [EventStatus.firing, EventStatus.resolved] * 2
 
 
+def test_a_leak_that_starts_as_the_last_one_resolves_still_fires() -> None:
+    """The same fault again seconds after the last one was fixed: the detector is still
+    relearning (its warm-up would take the new ramp for normal), the kept normal fires."""
+    a, traffic, out = DetectorAnalyzer(), Traffic(), []
+    fixed = None
+    for i in range(160):
+        at = T0 + timedelta(seconds=2 * i)
+        leaking = 40 <= i < 60 or (fixed is not None and fixed + 1 <= i < fixed + 40)
+        if i == 60:
+            traffic.mem = 50e6  # the restart that fixed the first leak
+        events = a.observe(traffic.scrape(at, leak=16e6 if leaking else 0.0), at)
+        if fixed is None and any(e.status is EventStatus.resolved for e in events):
+            fixed = i  # the next leak starts one scrape after the alert resolved
+        out += events
+    mem = [e.status for e in out if e.labels["family"] == "resident_memory_bytes"]
+    assert mem[:3] == [EventStatus.firing, EventStatus.resolved, EventStatus.firing]
+
+
 def test_an_outage_soon_after_a_restart_blip_still_fires() -> None:
     """A restart takes the target down for two scrapes (too short to page); an outage a
     minute later must not look normal because of that blip."""

@@ -22,7 +22,9 @@ a row back inside the normal band; or, when the series has settled at its new le
 change is not an outage). When an episode ends back at the old normal (an alert
 resolved, an excursion over), the verdict says `relearn`: the streaming detector's
 memory holds the episode's values as if they were normal, and should start afresh, or a
-second fault like the first would look familiar to it.
+second fault like the first would look familiar to it. While it relearns (the next
+`normal` evaluations) the kept normal arms the alert by itself: a fault that starts
+during the detector's warm-up would otherwise be learnt as its normal.
 Pure: no clock, no I/O.
 """
 
@@ -100,6 +102,7 @@ class Hysteresis:
         self._settled = 0  # evaluations in a row without a flag, while firing
         self._since_fire: list[float] = []  # values while firing (the candidate new normal)
         self._excursion = False  # flagged and material values seen, not (yet) firing
+        self._self_armed = 0  # evaluations left in which `material` arms without the detector
 
     def update(self, value: float, flagged: bool) -> Verdict:
         """Judge one value; `flagged` = the detector called it anomalous."""
@@ -111,6 +114,9 @@ class Hysteresis:
             return Verdict(None, False, math.nan, math.nan, 0.0)
         level, fold, z = effect(value, np.fromiter(self.normal, float))
         material = fold >= cfg.factor and z >= cfg.beyond
+        if self._self_armed > 0:  # the detector relearns: the kept normal judges alone
+            self._self_armed -= 1
+            flagged = flagged or material
         self.recent.append((flagged, material))
         ratio = value / level if level else math.inf
         transition = self._fire_or_resolve(value, flagged, material)
@@ -127,6 +133,8 @@ class Hysteresis:
                 self._lag.append(value)  # joins the normal once its window has passed
                 if len(self._lag) > cfg.n:
                     self.normal.append(self._lag.popleft())
+        if relearn:
+            self._self_armed = cfg.normal
         return Verdict(transition, material, level, ratio, z, relearn)
 
     def _fire_or_resolve(self, value: float, flagged: bool, material: bool) -> Transition | None:
