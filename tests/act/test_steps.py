@@ -272,3 +272,14 @@ def test_counter_increase_survives_a_reset() -> None:
     assert aggregate("increase", [[(0, 5), (1, 7), (2, 1), (3, 4)]]) == 2 + 1 + 3
     assert aggregate("rate", [[(0, 0), (10, 20)]]) == 2.0
     assert aggregate("max", []) is None
+
+
+def test_the_breaker_step_posts_the_state_and_needs_it(server) -> None:  # type: ignore[no-untyped-def]
+    server.reply = lambda s: (200, {"ok": True, "open": True})
+    out = run(
+        "sulu", {"action": "breaker", "open": True}, StepContext(values={"sim_url": server.url})
+    )
+    assert out.ok and server.seen[-1].path == "/sim/breaker"
+    assert server.seen[-1].json() == {"open": True}
+    with pytest.raises(ValueError, match="breaker needs open"):
+        run("sulu", {"action": "breaker"}, StepContext(values={"sim_url": server.url}))

@@ -107,6 +107,9 @@ def test_status_fault_and_scale_commands(running: tuple[subprocess.Popen[bytes],
     code, out, _ = _sim("faults", "--url", url)
     assert "slow-db" in out and "delay_ms" in out
     assert _sim("fault", "slow-db", "off", "--url", url)[0] == 0
+    code, out, _ = _sim("breaker", "open", "--url", url)
+    assert code == 0 and out.strip() == "breaker: open"
+    assert _sim("breaker", "close", "--url", url)[1].strip() == "breaker: closed"
     code, out, _ = _sim("stop", "--url", url, "--json")
     assert code == 0 and json.loads(out)["service"] == "stopped"
     assert _sim("start", "--url", url)[0] == 0
@@ -120,8 +123,9 @@ def test_status_fault_and_scale_commands(running: tuple[subprocess.Popen[bytes],
         (["fault", "slow-db", "on", "-p", "delay_ms"], "expected NAME=NUMBER"),
         (["fault", "slow-db", "on", "-p", "delay_ms=1e9"], "must be between 1 and 5000"),
         (["scale", "0"], "instances must be an integer from 1 to 8"),
+        (["breaker", "ajar"], "state must be 'open' or 'close'"),
     ],
-    ids=["unknown-fault", "bad-state", "bad-param", "param-range", "scale-zero"],
+    ids=["unknown-fault", "bad-state", "bad-param", "param-range", "scale-zero", "breaker"],
 )
 def test_bad_usage_exits_2_with_a_reason(
     running: tuple[subprocess.Popen[bytes], str], args: list[str], message: str

@@ -8,8 +8,10 @@ import time
 import uuid
 
 import httpx
+import pytest
 from tests.sim.probes import POOL_TIMEOUT_S, log_text, metric, wait_until
 
+from aiops.errors import InvalidInput
 from aiops.sim.supervisor import Supervisor
 
 
@@ -127,6 +129,30 @@ def test_dependency_timeout_makes_article_pages_504(sim: Supervisor, client: htt
     assert metric(url, "sulu_external_requests_total", outcome="timeout") >= 1
     sim.fault("dependency-timeout", False)
     assert client.get(url + "/api/articles/7").status_code == 200
+
+
+def test_the_breaker_serves_pages_without_the_hung_vendor_then_closes_itself(
+    sim: Supervisor, client: httpx.Client
+) -> None:
+    url = sim.instance_urls()[0]
+    sim.fault("dependency-timeout", True, {"hang_s": 2})
+    sim.breaker(True)
+    page = client.get(url + "/api/articles/7")
+    assert page.status_code == 200 and page.elapsed.total_seconds() < 0.5  # no waiting
+    board = sim.faults()
+    assert board["breaker_open"] and board["active"][0]["masked"]  # on, but worked around
+    assert metric(url, "sulu_external_requests_total", outcome="skipped") >= 1
+    sim.fault("dependency-timeout", False)  # the vendor recovers: the probe closes it
+    wait_until(lambda: not sim.faults()["breaker_open"], timeout_s=12, what="breaker closed")
+    assert "circuit breaker closed: the external API answers again" in log_text(sim.log_paths()[0])
+
+
+def test_a_bad_breaker_request_is_refused_with_its_field(sim: Supervisor) -> None:
+    with httpx.Client(timeout=5) as c:
+        r = c.post(sim.instance_urls()[0] + "/control/breaker", json={"open": "yes"})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "open"]
+    with pytest.raises(InvalidInput):
+        sim.breaker("yes")  # type: ignore[arg-type]
 
 
 def test_disk_full_loses_log_lines_and_fails_writes(sim: Supervisor, client: httpx.Client) -> None:

@@ -123,7 +123,8 @@ def stop(url: Url = DEFAULT_URL, as_json: AsJson = False) -> None:
 
 @sim.command()
 def restart(url: Url = DEFAULT_URL, as_json: AsJson = False) -> None:
-    """Restart the sulu instances (clears faults held in memory). Example: aiops sim restart"""
+    """Restart the sulu instances (clears faults held in the process; a bad release, the
+    config, a full disk or a slow database stay). Example: aiops sim restart"""
     _show_status(_call("POST", url, "/sim/restart"), as_json)
 
 
@@ -173,6 +174,22 @@ def fault(
 
 
 @sim.command()
+def breaker(
+    state: Annotated[str, typer.Argument(help="open or close")],
+    url: Url = DEFAULT_URL,
+    as_json: AsJson = False,
+) -> None:
+    """Force the recommendations circuit breaker open (pages skip the external API until it
+    answers again) or close it. Example: aiops sim breaker open"""
+    if state not in ("open", "close"):
+        raise _fail(f"state must be 'open' or 'close', got {state!r}", 2)
+    doc = _call("POST", url, "/sim/breaker", {"open": state == "open"})
+    typer.echo(
+        json.dumps(doc) if as_json else f"breaker: {'open' if doc.get('open') else 'closed'}"
+    )
+
+
+@sim.command()
 def faults(url: Url = DEFAULT_URL, as_json: AsJson = False) -> None:
     """List active faults (and, with --json, the catalogue). Example: aiops sim faults"""
     doc = _call("GET", url, "/control/faults")
@@ -184,7 +201,9 @@ def faults(url: Url = DEFAULT_URL, as_json: AsJson = False) -> None:
         "no active fault"
         if not active
         else "\n".join(
-            f"{f['name']}  since {f.get('since', '-')}  {f.get('params', {})}" for f in active
+            f"{f['name']}  since {f.get('since', '-')}  {f.get('params', {})}"
+            + ("  (masked: breaker open)" if f.get("masked") else "")
+            for f in active
         )
     )
 

@@ -236,14 +236,17 @@ class Orchestrator:
         return ok
 
     def _fault_active(self, fault: str) -> bool:
-        """The simulator's own answer (its fault board), whatever the change reported."""
+        """The simulator's own answer (its fault board), whatever the change reported: the
+        fault is gone, or still on but masked by a workaround the service runs on."""
         sup = self.stack.sup
         assert sup is not None
         try:
             board = sup.faults()
         except AiopsError:  # no instance answers: nothing fixed either
             return True
-        return any(f.get("name") == fault for f in board.get("active", []))
+        return any(
+            f.get("name") == fault and not f.get("masked") for f in board.get("active", [])
+        )
 
     # -- waiting -----------------------------------------------------------------------
 

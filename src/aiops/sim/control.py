@@ -5,6 +5,7 @@ so that the platform under test learns about a fault only from its symptoms.
     POST   /control/faults/{name}   {"on": true|false, "params": {...}, "restore": false}
     DELETE /control/faults          switch every fault off
     GET    /control/changes         recorded deploys and config changes
+    POST   /control/breaker         {"open": true|false}: the external API's circuit breaker
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from aiops.errors import AiopsError, TooLarge
-from aiops.sim.faults import parse_switch_request
+from aiops.sim.faults import parse_breaker, parse_switch_request
 from aiops.sim.injector import Injector
 from aiops.sim.replies import error_reply
 
@@ -27,7 +28,23 @@ def _injector(request: Request) -> Injector:
 
 
 async def list_faults(request: Request) -> JSONResponse:
-    return JSONResponse(_injector(request).sulu.board.as_dict())
+    sulu = _injector(request).sulu
+    return JSONResponse({**sulu.board.as_dict(), "breaker_open": sulu.breaker.open})
+
+
+async def switch_breaker(request: Request) -> JSONResponse:
+    try:
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            raise TooLarge(f"body over {MAX_BODY_BYTES} bytes")
+        want = parse_breaker(body)
+    except AiopsError as exc:
+        return error_reply(exc)
+    breaker = _injector(request).sulu.breaker
+    changed = (
+        breaker.force_open("forced by an operator") if want else breaker.close("by an operator")
+    )
+    return JSONResponse({"ok": True, "open": breaker.open, "changed": changed})
 
 
 async def switch_fault(request: Request) -> JSONResponse:
@@ -58,6 +75,7 @@ ROUTES = [
     Route("/control/faults", clear_faults, methods=["DELETE"]),
     Route("/control/faults/{name}", switch_fault, methods=["POST"]),
     Route("/control/changes", list_changes, methods=["GET"]),
+    Route("/control/breaker", switch_breaker, methods=["POST"]),
 ]
 
 __all__ = ["ROUTES"]

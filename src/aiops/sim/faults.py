@@ -187,6 +187,22 @@ def parse_switch_request(name: str, body: bytes) -> tuple[bool, dict[str, float]
     return on, check_params(name, doc.get("params")), restore
 
 
+def parse_breaker(body: bytes) -> bool:
+    """`{"open": bool}` → open; InvalidInput / Unparsable naming the field otherwise."""
+    try:
+        doc = json.loads(body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Unparsable(
+            f"body is not JSON: {exc}", [ErrorDetail(("body",), str(exc), "json_invalid")]
+        ) from None
+    if not isinstance(doc, dict) or set(doc) != {"open"} or not isinstance(doc["open"], bool):
+        raise InvalidInput(
+            'body must be {"open": true|false}',
+            [ErrorDetail(("body", "open"), "must be a boolean, the only key", "type_error")],
+        )
+    return bool(doc["open"])
+
+
 @dataclass
 class ActiveFault:
     name: str
@@ -264,6 +280,7 @@ __all__ = [
     "FaultSpec",
     "Param",
     "check_params",
+    "parse_breaker",
     "parse_switch",
     "parse_switch_request",
     "spec_of",

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import httpx
 
 from aiops.sim import articles
+from aiops.sim.breaker import Breaker
 from aiops.sim.cache import TtlCache
 from aiops.sim.changelog import ChangeLog
 from aiops.sim.faults import ChangeRecord, FaultBoard
@@ -88,6 +89,8 @@ class Sulu:
         self.rng = random.Random(settings.seed)
         self.http: httpx.AsyncClient | None = None
         self.query_scan_s = 0.0  # set by config-change: each query scans the table
+        # forced open by an operator while the vendor hangs; closes when it answers again
+        self.breaker = Breaker(self._vendor_answers, self._breaker_changed)
         self._started = time.monotonic()
         self._bg: list[asyncio.Task[None]] = []
         self._wire_gauges()
@@ -118,6 +121,7 @@ class Sulu:
         )
 
     async def stop(self) -> None:
+        self.breaker.stop()
         for task in self._bg:
             task.cancel()
         if self.http is not None:
@@ -174,8 +178,12 @@ class Sulu:
         return result
 
     async def recommendations(self, article_id: int) -> list[int]:
-        """Ask the external API for related articles; time out as configured."""
+        """Ask the external API for related articles; time out as configured. With the
+        breaker open, answer at once without them (the page loses its related box)."""
         assert self.http is not None
+        if self.breaker.open:
+            self.metrics.external_requests.labels("skipped").inc()
+            return []
         start = time.perf_counter()
         url = f"{self.settings.external_url}/v1/recommendations"
         try:
@@ -193,6 +201,17 @@ class Sulu:
             self.metrics.external_latency.observe(time.perf_counter() - start)
         self.metrics.external_requests.labels("ok").inc()
         return ids
+
+    async def _vendor_answers(self) -> bool:
+        assert self.http is not None
+        resp = await self.http.get("/v1/recommendations", params={"article_id": 1}, timeout=0.5)
+        return resp.is_success
+
+    def _breaker_changed(self, is_open: bool, reason: str) -> None:
+        if is_open:
+            self.log.warning("sulu.external", f"circuit breaker opened: {reason}")
+        else:
+            self.log.info("sulu.external", f"circuit breaker closed: {reason}")
 
     def maybe_bad_deploy(self, method: str, route: str) -> None:
         """Under error-burst, fail a share of API requests like the bad release does."""

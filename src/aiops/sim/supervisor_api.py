@@ -3,6 +3,7 @@
 GET  /sim/status
 POST /sim/start | /sim/stop | /sim/restart
 POST /sim/scale {"instances": n}
+POST /sim/breaker {"open": bool}   the external API's circuit breaker on every instance
 GET  /control/faults, POST /control/faults/{name}, DELETE /control/faults,
 GET  /control/changes       -- the same paths and bodies as sulu's control API,
                                so `aiops sim fault --url` works against either;
@@ -22,7 +23,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from aiops.errors import AiopsError, ErrorDetail, InvalidInput, Unparsable
-from aiops.sim.faults import parse_switch
+from aiops.sim.faults import parse_breaker, parse_switch
 from aiops.sim.replies import error_reply
 from aiops.sim.supervisor import Supervisor
 
@@ -67,6 +68,10 @@ def create_app(sup: Supervisor) -> Starlette:
         instances: Any = doc.get("instances")  # scale() validates and explains
         return await run_in_threadpool(sup.scale, instances)
 
+    async def breaker(request: Request) -> Any:
+        want = parse_breaker(await request.body())
+        return await run_in_threadpool(sup.breaker, want)
+
     async def faults(request: Request) -> Any:
         return await run_in_threadpool(sup.faults)
 
@@ -91,6 +96,7 @@ def create_app(sup: Supervisor) -> Starlette:
             Route("/sim/stop", _guard(stop), methods=["POST"]),
             Route("/sim/restart", _guard(restart), methods=["POST"]),
             Route("/sim/scale", _guard(scale), methods=["POST"]),
+            Route("/sim/breaker", _guard(breaker), methods=["POST"]),
             Route("/control/faults", _guard(faults), methods=["GET"]),
             Route("/control/faults", _guard(clear), methods=["DELETE"]),
             Route("/control/faults/{name}", _guard(switch), methods=["POST"]),

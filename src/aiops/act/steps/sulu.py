@@ -2,6 +2,7 @@
 
     POST {url}/sim/start | /sim/stop | /sim/restart
     POST {url}/sim/scale {"instances": n}
+    POST {url}/sim/breaker {"open": bool}   (breaker: the external API's circuit breaker)
     POST {url}/control/faults/{fault} {"on": false}   (clear_fault: the manual fix)
     rollback: GET {url}/control/changes, revert the newest deploy or config change
 
@@ -24,10 +25,11 @@ _REVERT = {"deploy": "error-burst", "config": "config-change"}
 class SuluArgs(Args):
     model_config = ConfigDict(extra="forbid")
 
-    action: Literal["start", "stop", "restart", "scale", "rollback", "clear_fault"]
+    action: Literal["start", "stop", "restart", "scale", "rollback", "clear_fault", "breaker"]
     url: str | None = None  # default: the context's sim_url
     instances: int | None = Field(default=None, ge=1, le=8)
     fault: str | None = Field(default=None, pattern=r"^[a-z][a-z-]{0,40}$")
+    open: bool | None = None  # breaker: force open (true) or close (false)
 
     @model_validator(mode="after")
     def _needs(self) -> SuluArgs:
@@ -35,6 +37,8 @@ class SuluArgs(Args):
             raise ValueError("scale needs instances")
         if self.action == "clear_fault" and self.fault is None:
             raise ValueError("clear_fault needs fault")
+        if self.action == "breaker" and self.open is None:
+            raise ValueError("breaker needs open")
         return self
 
 
@@ -55,6 +59,8 @@ def run(args: SuluArgs, ctx: StepContext) -> StepOutcome:
                 resp = _post(client, f"{base}/control/faults/{args.fault}", {"on": False})
             elif args.action == "scale":
                 resp = _post(client, f"{base}/sim/scale", {"instances": args.instances})
+            elif args.action == "breaker":
+                resp = _post(client, f"{base}/sim/breaker", {"open": args.open})
             else:
                 resp = _post(client, f"{base}/sim/{args.action}", None)
     except httpx.HTTPError as exc:
