@@ -21,7 +21,8 @@ CSS = """body{font:14px/1.45 system-ui,sans-serif;max-width:980px;margin:24px au
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:4px 8px;
 text-align:left}th{background:#f3f4f6}.ok{color:#137333}.bad{color:#b3261e}
 .rec{font-size:18px;padding:10px;background:#eef4fd;border-left:4px solid #2a7ae2}
-pre{white-space:pre-wrap;background:#f8f8f8;padding:8px;font-size:12px}"""
+pre{white-space:pre-wrap;background:#f8f8f8;padding:8px;font-size:12px}
+.wide{overflow-x:auto}"""
 
 
 def _cell(v: Any) -> str:
@@ -50,7 +51,7 @@ def _trend(trend: list[Mapping[str, Any]]) -> str:
     head = "".join(f"<th>{k}</th>" for k in keys)
     body = "".join("<tr>" + "".join(f"<td>{_cell(t.get(k))}</td>" for k in keys) + "</tr>"
                    for t in trend[-20:])  # fmt: skip
-    return f"<table><tr>{head}</tr>{body}</table>"
+    return f'<div class="wide"><table><tr>{head}</tr>{body}</table></div>'
 
 
 def render_html(doc: Mapping[str, Any]) -> str:
