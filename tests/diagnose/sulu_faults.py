@@ -41,6 +41,7 @@ BASE: dict[str, tuple[str, float]] = {
     "sulu_event_loop_lag_seconds": ("gauge", 0.001),
 }
 INTEGER_GAUGES = ("sulu_db_pool_in_use", "sulu_queue_depth")
+FLAT_GAUGES = ("up", "process_virtual_memory_bytes")  # no jitter: reserved, not used
 # counters that only appear once the fault makes them count
 NEW_COUNTERS = (
     "sulu_http_errors_total",
@@ -140,7 +141,7 @@ def scrape(fault: str, seed: int = 7) -> list[RawSeries]:
             if kind == "gauge":
                 if level < 0:  # a leak: grows by -level per second
                     level = base + (-level) * (t - FAULT_AT)
-                noise = 0.0 if name == "up" else 0.03
+                noise = 0.0 if name in FLAT_GAUGES else 0.03
                 v = (
                     level * (1 + noise * rng.standard_normal())
                     if level

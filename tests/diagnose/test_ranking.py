@@ -110,3 +110,22 @@ def test_symptom_unknown_to_the_graph_still_ranks() -> None:
     case = chain_case({"c": 3.0})
     case.symptom = Symptom("elsewhere", "latency", T0)
     assert _names(case)[0] == "c"
+
+
+def test_a_callees_slowness_explains_its_callers_failures() -> None:
+    """The vendor hangs (latency), the app's calls to it fail with 504 (errors): one
+    family, the call's outcome, so the vendor ranks first though the app fails louder."""
+    case = Case(
+        series=[series("app", "http_errors", 0.01, 400.0, 1), series("vendor", "latency", 0.1, 8.0, 2)],
+        nodes=["app", "vendor"],
+        edges=[("app", "vendor")],
+        symptom=Symptom("app", "latency", T0),
+    )  # fmt: skip
+    assert [c.ci for c in rank(case)] == ["vendor", "app"]
+
+
+def test_virtual_memory_is_no_memory_pressure() -> None:
+    from aiops.diagnose.case import MetricKind, kind_of
+
+    assert kind_of("process_virtual_memory_bytes") is MetricKind.other
+    assert kind_of("process_resident_memory_bytes") is MetricKind.memory

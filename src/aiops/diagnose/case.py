@@ -44,9 +44,16 @@ _KIND_TOKENS: tuple[tuple[MetricKind, re.Pattern[str]], ...] = (
 )
 
 
+# Reserved, not used: virtual address space grows with thread stacks and mappings, so it
+# says nothing about memory pressure (resident memory does).
+_RESERVED = re.compile(r"^(virtual|vms|vsz|vsize)$")
+
+
 def kind_of(metric: str) -> MetricKind:
     """Guess the kind of a metric from the words in its name (`carts_lat_90` -> latency)."""
     tokens = re.split(r"[_\-.:/\s]+", metric.lower())
+    if any(_RESERVED.match(t) for t in tokens):
+        return MetricKind.other
     for kind, pattern in _KIND_TOKENS:  # by priority: `request_errors` is errors
         if any(pattern.match(t) for t in tokens):
             return kind

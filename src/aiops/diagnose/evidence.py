@@ -51,9 +51,16 @@ def kind_weight(kind: MetricKind, symptom_kind: MetricKind | None) -> float:
     return OTHER_FAULT_WEIGHT
 
 
+# A call's outcome: it fails, it is slow, or it times out (both). Across a call, any of
+# them on the callee explains any of them on the caller: a pool that times out makes its
+# caller slow, a vendor that hangs makes its caller's requests fail with 504.
+_OUTCOME = frozenset({MetricKind.errors, MetricKind.availability, MetricKind.latency})
+
+
 def family(kind: MetricKind) -> MetricKind:
-    """Kinds that explain each other across a call: availability and errors are one family."""
-    return MetricKind.errors if kind is MetricKind.availability else kind
+    """Kinds that explain each other across a call: errors, availability and latency are
+    one family (the call's outcome); resources (cpu, memory) and traffic stand alone."""
+    return MetricKind.errors if kind in _OUTCOME else kind
 
 
 def strength(z: float) -> float:
