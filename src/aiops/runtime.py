@@ -373,13 +373,13 @@ class RemediationBridge:
     def __init__(self, runtime: Runtime, act: Any) -> None:
         self.runtime, self.act = runtime, act
 
-    def _in_flight(self, incident_id: str) -> bool:
+    def _in_flight(self, incident_id: str) -> list[Any]:
         from aiops.model.itsm import ChangeState
         from aiops.store.repos.itsm import SqlItsmRepo
 
         busy = [ChangeState.pending_approval, ChangeState.approved, ChangeState.running]
         with self.runtime.sessions() as s:
-            return bool(SqlItsmRepo(s).list_changes(incident_id=incident_id, states=busy, limit=1))
+            return list(SqlItsmRepo(s).list_changes(incident_id=incident_id, states=busy))
 
     def handle(self, incident_id: str, reason: str) -> None:
         from aiops.errors import AiopsError
@@ -399,9 +399,11 @@ class RemediationBridge:
         d = decisions[-1]
         out = d.output or {}
         runbook = out.get("runbook")
-        if not runbook or self._in_flight(incident_id):
-            return  # one change at a time: the agent is asked again when it ends
+        if not runbook:
+            return
         try:
+            if not self._make_room(incident_id, runbook, d):
+                return  # one change at a time: the agent is asked again when it ends
             self.act.propose_change(
                 incident_id=incident_id,
                 runbook=runbook,
@@ -416,6 +418,27 @@ class RemediationBridge:
             log.warning(
                 "remediate.refused", incident_id=incident_id, runbook=runbook, error=str(exc)[:300]
             )
+
+    def _make_room(self, incident_id: str, runbook: str, d: Any) -> bool:
+        """True when the proposal may go ahead: nothing in flight, or only the agents'
+        own earlier proposal, still waiting for approval, which this newer decision
+        supersedes (it is withdrawn: approvers see the current recommendation)."""
+        from aiops.model.itsm import ChangeState
+
+        busy = [c for c in self._in_flight(incident_id) if c.runbook != runbook]
+        if not busy:
+            return True  # nothing else in flight (the same proposal again is idempotent)
+        stale = [c for c in busy if c.state is ChangeState.pending_approval
+                 and c.source == "agent" and c.created_at < d.created_at]  # fmt: skip
+        if len(stale) != len(busy):
+            return False  # a change already runs, or people proposed it: wait for its end
+        for c in stale:
+            self.act.service.withdraw(
+                c.id,
+                by=f"agent:{d.agent}",
+                reason=f"superseded: the newer diagnosis calls for {runbook}",
+            )
+        return True
 
 
 def install_stages(

@@ -148,3 +148,15 @@ def test_a_change_that_ended_after_the_fault_was_cleared_fixed_nothing() -> None
                      "ended_at": at(130), "needs_approval": False}]  # fmt: skip
     assert r["cleared_at"] == at(100)
     assert not times(r, "agents", 0.2)["automated"]
+
+
+def test_a_proposal_withdrawn_before_anyone_decided_costs_no_approval() -> None:
+    from tests.evaluate.records_fixture import at
+
+    r = fault("stop.1", rules=10, detectors=4)  # opened at 4 s
+    r["changes"] = [
+        {"state": "withdrawn", "created_at": at(5), "needs_approval": True},
+        {"state": "succeeded", "created_at": at(7), "started_at": at(9), "ended_at": at(19),
+         "needs_approval": False},
+    ]  # fmt: skip
+    assert times(r, "agents", 0.2)["mttr_s"] == 4.0 + 1.0 + 2.0 + 10.0

@@ -261,3 +261,20 @@ def test_a_broken_listener_does_not_undo_the_change(rt: Runtime) -> None:
     )
     assert wait(svc, c.id).state is ChangeState.succeeded
     assert incident_state(rt, iid) is IncidentState.resolved
+
+
+def test_a_change_waiting_for_approval_can_be_withdrawn_once(rt: Runtime) -> None:
+    svc = service(rt, policies(rt))
+    ended: list[str] = []
+    svc.listeners.append(lambda ch: ended.append(ch.state.value))
+    iid = add_incident(rt, priority=3)
+    c = svc.propose_change(
+        incident_id=iid, runbook="fix-normal", params={}, requested_by="a", autonomy="autonomous"
+    )
+    done = svc.withdraw(c.id, by="agent:remediate", reason="superseded")
+    assert done.state is ChangeState.withdrawn and ended == ["withdrawn"]
+    with pytest.raises(Conflict, match="only a change waiting for approval"):
+        svc.withdraw(c.id, by="agent:remediate", reason="again")
+    with pytest.raises(Conflict):
+        svc.decide(c.id, approver="alice", decision="approve", via="rest")  # nothing to approve
+    assert audit_actions(rt)[-3:] == ["withdraw", "withdraw_refused", "approve_refused"]

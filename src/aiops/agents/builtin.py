@@ -159,7 +159,7 @@ def _feedback(ctx: Context) -> dict[str, float]:
 
 
 # Change states after which the runbook is not tried again for the incident.
-_FAILED = frozenset({"failed", "rejected", "expired", "blocked"})
+_FAILED = frozenset({"failed", "rejected", "expired", "blocked", "withdrawn"})
 
 
 def _no_runbook(

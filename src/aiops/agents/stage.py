@@ -127,7 +127,7 @@ def trigger_key(
     return digest([up.id, diag, *ended] + ([names] if names else []))[:32]
 
 
-_ENDED = frozenset({"succeeded", "failed", "rejected", "expired", "blocked"})
+_ENDED = frozenset({"succeeded", "failed", "rejected", "expired", "blocked", "withdrawn"})
 
 
 class AgentsStage:

@@ -165,7 +165,8 @@ def agents_chain_s(r: Mapping[str, Any]) -> float | None:
             return None  # it held only after the fault was cleared: it fixed nothing
         proposed = ch.get("created_at") or ch.get("started_at")
         total += max(0.0, _secs(since, proposed) or 0.0)
-        total += approval_s if ch.get("needs_approval") else 0.0
+        decided = ch.get("state") not in ("withdrawn", "pending_approval")  # a person acted
+        total += approval_s if ch.get("needs_approval") and decided else 0.0
         total += _runbook_s(ch)
         if ch.get("state") == "succeeded":  # and the simulator agrees the fault is gone
             return None if r.get("fix_confirmed") is False else total

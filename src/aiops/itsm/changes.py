@@ -296,6 +296,24 @@ def expire(repo: ItsmRepo, change: Change, now: datetime) -> Change:
     return after
 
 
+def withdraw(repo: ItsmRepo, change_id: str, *, by: str, reason: str, now: datetime) -> Change:
+    """Take back a change nobody has decided on yet (its proposer knows better now)."""
+    before = repo.get_change(change_id, for_update=True)
+    if before is None:
+        raise NotFound(f"change {change_id!r} not found")
+    if before.state is not ChangeState.pending_approval:
+        raise Conflict(
+            f"change {change_id} is {before.state.value}: only a change waiting for approval "
+            "can be withdrawn"
+        )
+    after = before.model_copy(update={"state": ChangeState.withdrawn, "updated_at": now})
+    repo.save_change(after)
+    _audit(repo, after, "withdraw", by, now, before, reason=reason[:500])
+    _timeline(repo, after, "approval", f"change {change_id} withdrawn by {by}: {reason}", by,
+              now, state="withdrawn")  # fmt: skip
+    return after
+
+
 def expire_due(repo: ItsmRepo, now: datetime) -> list[Change]:
     return [
         expire(repo, c, now)
@@ -336,4 +354,12 @@ def resolve_incident(repo: ItsmRepo, change: Change, now: datetime) -> Incident 
     return after
 
 
-__all__ = ["ChangeDesk", "decide", "expire", "expire_due", "propose", "resolve_incident"]
+__all__ = [
+    "ChangeDesk",
+    "decide",
+    "expire",
+    "expire_due",
+    "propose",
+    "resolve_incident",
+    "withdraw",
+]

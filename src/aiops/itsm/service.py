@@ -209,6 +209,18 @@ class ChangeService:
             self._ended(change)
         return change
 
+    def withdraw(self, change_id: str, *, by: str, reason: str) -> Change:
+        """Take back a change still waiting for approval; refusals are audited."""
+        try:
+            with self.scope() as repo:
+                change = ch.withdraw(repo, change_id, by=by, reason=reason, now=self.clock())
+        except AiopsError as exc:
+            self._refused(exc, entity_id=change_id, action="withdraw_refused", actor=by,
+                          detail={"reason": reason[:200]})  # fmt: skip
+            raise
+        self._ended(change)
+        return change
+
     def decide_by_link(self, token: str, *, comment: str = "") -> Change:
         """Apply a signed link: genuine, unexpired, parameters unchanged, first use only."""
         now = self.clock()

@@ -39,6 +39,7 @@ class ChangeState(StrEnum):
     rejected = "rejected"  # denied by an approver
     expired = "expired"  # nobody decided in time
     blocked = "blocked"  # a freeze window forbids it
+    withdrawn = "withdrawn"  # its proposer took it back before anyone decided
 
 
 FINAL_STATES = frozenset(
@@ -48,6 +49,7 @@ FINAL_STATES = frozenset(
         ChangeState.rejected,
         ChangeState.expired,
         ChangeState.blocked,
+        ChangeState.withdrawn,
     }
 )
 

@@ -3,6 +3,7 @@
 GET  /api/v1/change-requests[?incident_id&state]     POST /api/v1/change-requests (propose)
 GET  /api/v1/change-requests/{id}
 POST /api/v1/change-requests/{id}/approve | /deny    {"approver", "comment", "role"}
+POST /api/v1/change-requests/{id}/withdraw          {"by", "reason"} (before any decision)
 GET  /approve/{token}   a confirmation page (mail scanners may open links: no action)
 POST /approve/{token}   apply the signed link once
 GET  /api/v1/problems, /api/v1/sla, /api/v1/notifications[?state=dead]
@@ -136,6 +137,22 @@ router.add_api_route(
     methods=["POST"],
     summary="Deny a change",
 )
+
+
+class WithdrawBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    by: str = Field(min_length=1, max_length=200)
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@router.post("/api/v1/change-requests/{change_id}/withdraw", summary="Withdraw a change")
+def withdraw(
+    change_id: str, body: WithdrawBody, request: Request, runtime: RuntimeDep
+) -> dict[str, Any]:
+    """Take back a change still waiting for approval (409 once anyone decided on it)."""
+    c = change_service(request, runtime).withdraw(change_id, by=body.by, reason=body.reason)
+    return c.model_dump(mode="json")
 
 
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
