@@ -221,7 +221,9 @@ class Orchestrator:
                         await self._approve(ch.id)
                         self.timeline.add("approval", f"{ch.id} ({ch.runbook}, {ch.type.value})"
                                           f" approved by {APPROVER}", ref=incident_id)
-            done = [ch for ch in changes if ch.state in FINAL_STATES]
+            # a withdrawn proposal was replaced by a newer one: wait for that one
+            done = [ch for ch in changes if ch.state in FINAL_STATES
+                    and ch.state is not ChangeState.withdrawn]  # fmt: skip
             return done[-1] if done else None
 
         change = await self._until(finished, self.timing.remediate_timeout_s)
