@@ -34,6 +34,7 @@ ACTIVE = ("open", "acknowledged", "mitigated")
 
 
 APPROVER = "demo-change-manager"
+NEXT_PROPOSAL_S = 10.0  # after a failed change, how long the agents get to propose another
 
 # Timeline kinds the correlation stage writes (printed from batch results instead).
 _CORRELATION_KINDS = frozenset({"opened", "alert", "state", "comment"})
@@ -198,8 +199,10 @@ class Orchestrator:
         import httpx
 
         async with httpx.AsyncClient(base_url=self.stack.url, timeout=10) as c:
-            r = await c.post(f"/api/v1/change-requests/{change_id}/approve",
-                             json={"approver": APPROVER, "comment": "demo: approved"})
+            r = await c.post(
+                f"/api/v1/change-requests/{change_id}/approve",
+                json={"approver": APPROVER, "comment": "demo: approved"},
+            )
         if r.status_code >= 400:
             self.timeline.add("info", f"approval of {change_id} refused: {r.text[:200]}")
 
@@ -219,22 +222,38 @@ class Orchestrator:
                     if time.monotonic() - first >= self.timing.approve_delay_s:
                         approved.add(ch.id)
                         await self._approve(ch.id)
-                        self.timeline.add("approval", f"{ch.id} ({ch.runbook}, {ch.type.value})"
-                                          f" approved by {APPROVER}", ref=incident_id)
-            # a withdrawn proposal was replaced by a newer one: wait for that one
-            done = [ch for ch in changes if ch.state in FINAL_STATES
-                    and ch.state is not ChangeState.withdrawn]  # fmt: skip
-            return done[-1] if done else None
+                        self.timeline.add(
+                            "approval",
+                            f"{ch.id} ({ch.runbook}, {ch.type.value}) approved by {APPROVER}",
+                            ref=incident_id,
+                        )
+            # the newest proposal decides (a withdrawn one was replaced by a newer one);
+            # after a failure the agents get a moment to propose the next fix
+            live = sorted((ch for ch in changes if ch.state is not ChangeState.withdrawn),
+                          key=lambda ch: ch.created_at)  # fmt: skip
+            last = live[-1] if live else None
+            if last is None or last.state not in FINAL_STATES:
+                return None
+            if last.state is ChangeState.succeeded:
+                return last
+            ended = asked.setdefault(f"ended:{last.id}", time.monotonic())
+            return last if time.monotonic() - ended >= NEXT_PROPOSAL_S else None
 
         change = await self._until(finished, self.timing.remediate_timeout_s)
         if change is None:
-            self.timeline.add("timeout", "no change finished within "
-                              f"{self.timing.remediate_timeout_s:.0f} s", ref=incident_id)
+            self.timeline.add(
+                "timeout",
+                f"no change finished within {self.timing.remediate_timeout_s:.0f} s",
+                ref=incident_id,
+            )
             return False
         ok = change.state is ChangeState.succeeded
-        self.timeline.add("change" if ok else "timeout",
-                          f"{change.id} ({change.runbook}) {change.state.value}"
-                          + (": verification held" if ok else ""), ref=incident_id)
+        self.timeline.add(
+            "change" if ok else "timeout",
+            f"{change.id} ({change.runbook}) {change.state.value}"
+            + (": verification held" if ok else ""),
+            ref=incident_id,
+        )
         return ok
 
     def _fault_active(self, fault: str) -> bool:
@@ -246,9 +265,7 @@ class Orchestrator:
             board = sup.faults()
         except AiopsError:  # no instance answers: nothing fixed either
             return True
-        return any(
-            f.get("name") == fault and not f.get("masked") for f in board.get("active", [])
-        )
+        return any(f.get("name") == fault and not f.get("masked") for f in board.get("active", []))
 
     # -- waiting -----------------------------------------------------------------------
 
