@@ -9,8 +9,10 @@ the no-fault (`none`) periods.
 With `--detection both` (the default) the rules and the detectors run in the same demo
 on the same data; the demo keeps each fault on until every analyzer has alerted (or the
 timeout), so each analyzer's MTTD is its own first alert and neither is cut short by
-the other. Figures: `mttd_p95_s`, `undetected`, `false_incidents` for the rules (the
-baseline) and the same with a `detectors_` prefix for the detectors. `--detection rules`
+the other, unless the agents' change fixes the fault first: that analyzer was then
+*preempted* (counted apart, not as a miss). Figures: `mttd_p95_s`, `undetected`,
+`preempted`, `false_incidents` for the rules (the baseline) and the same with a
+`detectors_` prefix for the detectors. `--detection rules`
 or `detectors` runs one analyzer alone.
 
 Usage: bench/demo_mttd.py [--runs N] [--seed S] [--scenarios all|NAME ...]
@@ -55,7 +57,7 @@ def one_run(names: list[str], seed: int, time_scale: float, detection: str) -> d
 def per_analyzer(reports: list[dict[str, Any]], name: str) -> dict[str, Any]:
     """One analyzer's figures over the runs, from each report's `by_analyzer` blocks."""
     mttds: list[float] = []
-    undetected = false_incidents = 0
+    undetected = false_incidents = preempted = 0
     faults: dict[str, dict[str, Any]] = {}
     for doc in reports:
         false_incidents += doc["totals"]["by_analyzer"][name]["false_incidents"]
@@ -70,12 +72,15 @@ def per_analyzer(reports: list[dict[str, Any]], name: str) -> dict[str, Any]:
                 f["mttd"].append(hit["mttd_s"])
                 mttds.append(hit["mttd_s"])
                 f["alerts"][hit["first_alert"]] = f["alerts"].get(hit["first_alert"], 0) + 1
+            elif hit.get("preempted"):
+                preempted += 1  # the agents' change fixed it before this analyzer alerted
             else:
                 undetected += 1
     return {
         "mttd_p50_s": percentile(mttds, 50),
         "mttd_p95_s": percentile(mttds, 95),
         "undetected": undetected,
+        "preempted": preempted,
         "false_incidents": false_incidents,
         "faults": {
             n: {
@@ -158,6 +163,7 @@ def summarize(reports: list[dict[str, Any]], time_scale: float, seconds: float) 
             round(a["mttd_p95_s"] / time_scale, 1) if a["mttd_p95_s"] is not None else None
         )
         out[f"{prefix}undetected"] = a["undetected"]
+        out[f"{prefix}preempted"] = a["preempted"]
         out[f"{prefix}false_incidents"] = a["false_incidents"]
         out[f"{name}_faults"] = a["faults"]
     out["faults"] = faults

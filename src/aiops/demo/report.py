@@ -19,8 +19,9 @@ Definitions (also printed in report.md):
   injection → that change's end.
 - *per analyzer* (`by_analyzer`; rules = source "rules", detectors = source "detectors"):
   its MTTD is its own first alert − injection; it detected a fault when it raised an
-  alert in the window and an incident opened; its false incidents are the no-fault
-  incidents holding one of its alerts.
+  alert in the window and an incident opened; it was *preempted* when a change fixed the
+  fault before it alerted (not a miss: there was nothing left to see); its false
+  incidents are the no-fault incidents holding one of its alerts.
 """
 
 from __future__ import annotations
@@ -229,6 +230,9 @@ def evaluate(
         and (w.cleared_at is None or (change.ended_at is not None
                                       and change.ended_at <= w.cleared_at))
     )  # fmt: skip
+    per = _per_analyzer_fault(s, w, analyzers, service, inc is not None)
+    for hit in per.values():  # a fix that came first leaves a slower analyzer nothing to see
+        hit["preempted"] = bool(fixed and not hit["detected"])
     return ScenarioResult(
         scenario=w.scenario,
         fault=w.fault,
@@ -249,7 +253,7 @@ def evaluate(
         false_incidents=0,
         incidents=[r.id for r in opened],
         first_alert_source=alert.source if alert is not None else None,
-        by_analyzer=_per_analyzer_fault(s, w, analyzers, service, inc is not None),
+        by_analyzer=per,
         change=_change_summary(change) if change is not None else None,
         changes=[_change_summary(c) for c in _changes_of(s, inc.id)] if inc is not None else [],
         resolved_by_change=fixed,
@@ -398,14 +402,18 @@ def analyzer_totals(results: Sequence[ScenarioResult], name: str) -> dict[str, A
     faults = [r for r in results if r.fault is not None]
     hits = [r.by_analyzer.get(name, {}) for r in faults]
     mttds = [h["mttd_s"] for h in hits if h.get("detected") and h.get("mttd_s") is not None]
-    missed = [r.scenario for r, h in zip(faults, hits, strict=True) if not h.get("detected")]
+    missed = [r.scenario for r, h in zip(faults, hits, strict=True)
+              if not h.get("detected") and not h.get("preempted")]  # fmt: skip
+    preempted = [r.scenario for r, h in zip(faults, hits, strict=True) if h.get("preempted")]
     false = sum(
         r.by_analyzer.get(name, {}).get("false_incidents", 0) for r in results if r.fault is None
     )
     return {
-        "detected": len(faults) - len(missed),
+        "detected": len(faults) - len(missed) - len(preempted),
         "undetected": len(missed),
         "undetected_faults": missed,
+        "preempted": len(preempted),  # fixed by a change before this analyzer alerted
+        "preempted_faults": preempted,
         "mttd_p50_s": percentile(mttds, 50),
         "mttd_p95_s": percentile(mttds, 95),
         "false_incidents": false,

@@ -122,13 +122,16 @@ def _by_analyzer(report: dict[str, Any]) -> list[str]:
     if not per:
         return []
     lines = ["", "## By analyzer", "",
-             "| analyzer | detected | false incidents | MTTD p50 / p95, wall s | missed |",
-             "| --- | --- | --- | --- | --- |"]  # fmt: skip
+             "| analyzer | detected | false incidents | MTTD p50 / p95, wall s | missed | "
+             "fixed before it alerted |",
+             "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
     for name, a in per.items():
         missed = ", ".join(a["undetected_faults"]) or "—"
+        first = ", ".join(a.get("preempted_faults") or []) or "—"
         lines.append(
             f"| {name} | {a['detected']} / {report['totals']['faults']} | "
-            f"{a['false_incidents']} | {_f(a['mttd_p50_s'])} / {_f(a['mttd_p95_s'])} | {missed} |"
+            f"{a['false_incidents']} | {_f(a['mttd_p50_s'])} / {_f(a['mttd_p95_s'])} | {missed} | "
+            f"{first} |"
         )
     lines += ["", "| scenario | " + " | ".join(f"{n}: first alert (MTTD s)" for n in per) + " |",
               "| --- |" + " --- |" * len(per)]  # fmt: skip
