@@ -193,3 +193,34 @@ def test_the_simulators_answer_after_a_fix_is_kept_per_window() -> None:
     first, second = windows(log)
     assert first.fault_active_after_fix is True  # the change held, the fault did not go
     assert second.fault_active_after_fix is None  # nobody asked
+
+
+def test_an_analyzer_a_change_beat_to_the_fault_is_preempted_not_a_miss(rt: Runtime) -> None:
+    """The detectors alerted at 5 s, the agents' restart held at 20 s; the memory rule
+    (which needs 24 s of high memory) never had the chance to fire."""
+    from aiops.model.itsm import Autonomy, Change, ChangeState, ChangeType
+    from aiops.store.repos.itsm import SqlItsmRepo
+
+    rt.clock.now = at(5)  # type: ignore[attr-defined]
+    ev = make_event(source="detectors", kind=EventKind.signal, occurred_at=at(5), now=at(5),
+                    service="sulu", ci="sulu-app", severity=Severity.error,
+                    status=EventStatus.firing, summary="resident memory above normal",
+                    labels={"alertname": "Anomaly rss"}, fingerprint="det:rss")  # fmt: skip
+    (iid,) = rt.process([ev]).incidents_opened
+    change = Change(id="CHG-1", incident_id=iid, runbook="sulu-restart", params_hash="h",
+                    type=ChangeType.standard, state=ChangeState.succeeded, requested_by="agent",
+                    autonomy=Autonomy.autonomous, created_at=at(6), updated_at=at(20),
+                    started_at=at(8), ended_at=at(20))  # fmt: skip
+    with rt.sessions.begin() as s:
+        SqlItsmRepo(s).add_change(change)
+    close_out(rt, 30)
+    log = [inj(0, "memory-leak", "start"), inj(0, "memory-leak", "inject", "memory-leak"),
+           Injection(at(21), "memory-leak", "checked", "memory-leak", {"fault_active": 0.0}),
+           inj(22, "memory-leak", "clear", "memory-leak"), inj(31, "memory-leak", "end")]  # fmt: skip
+    with rt.sessions() as s:
+        doc = report.build(s, log, time_scale=0.2, analyzers=["rules", "detectors"])
+    (r,) = doc["scenarios"]
+    assert r["resolved_by_change"] and r["fix_confirmed"] is True
+    assert r["by_analyzer"]["rules"]["preempted"] and not r["by_analyzer"]["detectors"]["preempted"]
+    rules = doc["totals"]["by_analyzer"]["rules"]
+    assert (rules["undetected"], rules["preempted"]) == (0, 1)
