@@ -221,7 +221,7 @@ def eval_cmd(
             help="`all`, or fault names separated by commas (add `none` for no-fault periods)."
         ),
     ] = "all",
-    repeat: Annotated[int, typer.Option(help="Rounds of variants (22 per round for `all`).")] = 1,
+    repeat: Annotated[int, typer.Option(help="Rounds of variants (23 per round for `all`).")] = 1,
     seed: Annotated[
         int, typer.Option(help="Seed of the variants, the load and the operator delays.")
     ] = 0,
