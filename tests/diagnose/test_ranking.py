@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from rca_factories import T0, chain_case, series
+from rca_factories import T0, chain_case, noise, series
 
 from aiops.diagnose import Change, KnownError, LogSignal, has_root_cause, rank
-from aiops.diagnose.case import Case, Symptom
+from aiops.diagnose.case import Case, Series, Symptom
 
 
 def _names(case: Case) -> list[str]:
@@ -129,3 +129,39 @@ def test_virtual_memory_is_no_memory_pressure() -> None:
 
     assert kind_of("process_virtual_memory_bytes") is MetricKind.other
     assert kind_of("process_resident_memory_bytes") is MetricKind.memory
+
+
+def _late(ci: str, metric: str, level: float, factor: float, seed: int, late: int) -> Series:
+    """Like `series`, but the first `late` anomalous points are still normal."""
+    s = series(ci, metric, level, factor, seed)
+    anomalous = s.anomalous.copy()
+    anomalous[:late] = noise(late, level, seed + 2000)
+    return Series(ci, metric, s.normal, anomalous, s.times, s.kind)
+
+
+def _cpu_hog(db_late: int) -> Case:
+    """The app's CPU is saturated; every query it times to its database looks slow, the
+    database louder (23x) than the app's own latency (11x)."""
+    return Case(
+        series=[
+            series("app", "cpu_seconds", 0.02, 28.0, 1),
+            series("app", "latency", 0.001, 11.0, 2),
+            _late("db", "query_latency", 0.0008, 23.0, 3, db_late),
+        ],
+        nodes=["app", "db"],
+        edges=[("app", "db")],
+        symptom=Symptom("app", "latency", T0),
+    )
+
+
+def test_a_cpu_starved_caller_explains_the_slowness_it_measures_of_its_callee() -> None:
+    assert _names(_cpu_hog(db_late=2)) == ["app", "db"]
+    top = rank(_cpu_hog(db_late=2))[0]
+    assert top.metric == "cpu_seconds" or any("cpu_seconds" in e for e in top.evidence)
+
+
+def test_a_callee_slow_before_its_caller_saturated_is_not_explained_by_it() -> None:
+    """Saturation that comes after the callee went slow did not cause it."""
+    case = _cpu_hog(db_late=0)
+    case.series[0] = _late("app", "cpu_seconds", 0.02, 28.0, 1, 3)
+    assert _names(case)[0] == "db"

@@ -124,9 +124,25 @@ class Finding:
         return bonus
 
     @property
+    def families(self) -> set[MetricKind]:
+        """The families this CI has metrics of (each is explained away on its own)."""
+        return {family(s.kind) for s, _, _ in self.metrics}
+
+    @property
     def onset(self) -> float | None:
         times = [m.onset for _, m, w in self.metrics if m.onset is not None and m.z >= Z0]
         return min(times) if times else None
+
+    def saturated_by(self, t: float | None) -> bool:
+        """This CI's own CPU was anomalous at or before `t`: a CPU-starved process waits
+        for the CPU inside every call it times, so what it measures of its callees is slow
+        too (the demo's sulu times its own database queries)."""
+        if t is None:
+            return False
+        return any(
+            s.kind is MetricKind.cpu and m.z >= Z0 and m.onset is not None and m.onset <= t
+            for s, m, _ in self.metrics
+        )
 
     def recent_change_before(self, t: float | None) -> bool:
         """A change on this CI at most RECENT_CHANGE_S before `t` (the case onset if None)."""

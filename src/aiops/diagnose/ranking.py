@@ -5,9 +5,11 @@ score(v) = (metric(v) x (1 - EXPLAIN x explained(v)) + bonus(v)) x support(v)
   bonus: a recent change (more when minutes before the onset), new error log
   templates, a matching known error (`evidence.Finding.bonus`);
 - explained: how much of it the CI's most anomalous callee accounts for on the same
-  family of metric (a victim of its callee ranks below it); and fully when a caller of
-  the CI changed minutes before the CI went anomalous (a config or deploy changes how a
-  service uses what it calls: the callee's anomaly is the change's consequence);
+  family of metric (a victim of its callee ranks below it), family by family, the
+  strongest remainder counting; fully when a caller of the CI changed minutes before
+  the CI went anomalous (a config or deploy changes how a service uses what it calls:
+  the callee's anomaly is the change's consequence); and fully for call outcomes when
+  a caller's CPU was saturated first (a starved caller times its calls slow);
 - support: 1 when the symptom calls the CI through anomalous hops (or it is the
   symptom), less when only through a normal hop or not at all (`graph.reach`).
 With no graph or no symptom the last two factors are 1: the ranking is by anomaly.
@@ -25,8 +27,8 @@ from typing import Any
 
 import networkx as nx
 
-from aiops.diagnose.case import Case
-from aiops.diagnose.evidence import Finding, findings, sentences
+from aiops.diagnose.case import Case, MetricKind
+from aiops.diagnose.evidence import Finding, family, findings, sentences
 from aiops.diagnose.graph import EXPLAIN, Reach, call_graph, cycles, explained, reach, support
 
 CONFIDENCE_SCALE = 2.0  # confidence = 1 - exp(-score / CONFIDENCE_SCALE)
@@ -80,6 +82,31 @@ def _position(
     return where
 
 
+def _unexplained(ci: str, graph: nx.DiGraph, fs: dict[str, Finding]) -> float:
+    """The metric evidence of `ci` that nothing else accounts for, family by family (a
+    callee's latency explains this CI's latency, not its CPU), the strongest of what is left.
+
+    All of it is a consequence when a caller changed minutes before `ci` went anomalous;
+    its call outcomes are when a caller's CPU was saturated first (the starved caller
+    measured them: `Finding.saturated_by`).
+    """
+    f = fs[ci]
+    if ci not in graph:
+        return f.metric_anomaly
+    callers = [fs[p] for p in graph.predecessors(ci) if p in fs and p != ci]
+    changed = any(p.recent_change_before(f.onset) for p in callers)
+    starved = any(p.saturated_by(f.onset) for p in callers)
+    best = 0.0
+    for fam in f.families:
+        own = f.family_anomaly(fam)
+        below = {c: fs[c].family_anomaly(fam) for c in graph.successors(ci) if c in fs}
+        share, _ = explained(graph, ci, own, below)
+        if changed or (starved and fam is family(MetricKind.latency)):
+            share = 1.0
+        best = max(best, own * (1.0 - EXPLAIN * share))
+    return best
+
+
 def rank(case: Case, *, limit: int | None = None) -> list[Candidate]:
     """Candidates best first; every CI of the case appears unless `limit` cuts the list."""
     fs = findings(case)
@@ -102,18 +129,8 @@ def rank(case: Case, *, limit: int | None = None) -> list[Candidate]:
     for ci in fs:
         if use_graph:
             h, hops = reached.get(ci, (Reach.unreached, None))
-            fam = fs[ci].top_family
-            same = (
-                {c: fs[c].family_anomaly(fam) for c in graph.successors(ci)} if ci in graph else {}
-            )
-            share, _ = explained(graph, ci, fs[ci].metric_anomaly, same)
-            if ci in graph and any(
-                fs[p].recent_change_before(fs[ci].onset) for p in graph.predecessors(ci) if p in fs
-            ):
-                share = 1.0  # a caller's change came first
             # A callee explains metrics away, not a change or an error log on this CI.
-            metric = fs[ci].metric_anomaly * (1.0 - EXPLAIN * share)
-            raw[ci] = (metric + fs[ci].bonus) * support(h)
+            raw[ci] = (_unexplained(ci, graph, fs) + fs[ci].bonus) * support(h)
             how[ci] = (h, hops)
         else:
             raw[ci] = anomaly[ci]
