@@ -3,7 +3,8 @@
 Each run is a full headless `aiops demo` (sulu processes, load, scrapes, rules, the
 pipeline, SQLite) in a fresh temporary directory; the figures come from each run's
 report (store + injection log). MTTD is wall seconds at the demo's time scale (rule
-durations × scale); `*_real_s` divides by the scale. False incidents are counted over
+durations × scale); `*_real_s` divides the rules' figures by the scale (the detectors
+run uncompressed). False incidents are counted over
 the no-fault (`none`) periods.
 
 With `--detection both` (the default) the rules and the detectors run in the same demo
@@ -159,8 +160,10 @@ def summarize(reports: list[dict[str, Any]], time_scale: float, seconds: float) 
         prefix = "" if name == "rules" else f"{name}_"
         out[f"{prefix}mttd_p50_s"] = a["mttd_p50_s"]
         out[f"{prefix}mttd_p95_s"] = a["mttd_p95_s"]
+        # only the rules run compressed; the detectors' seconds are real already
+        scale = time_scale if name == "rules" else 1.0
         out[f"{prefix}mttd_p95_real_s"] = (
-            round(a["mttd_p95_s"] / time_scale, 1) if a["mttd_p95_s"] is not None else None
+            round(a["mttd_p95_s"] / scale, 1) if a["mttd_p95_s"] is not None else None
         )
         out[f"{prefix}undetected"] = a["undetected"]
         out[f"{prefix}preempted"] = a["preempted"]

@@ -43,13 +43,16 @@ def rt(tmp_path: Path):  # type: ignore[no-untyped-def]
     runtime.close()
 
 
-def alert(rt: Runtime, name: str, t: float, status: str = "firing", service: str = "sulu") -> None:
+def alert(
+    rt: Runtime, name: str, t: float, status: str = "firing", service: str = "sulu",
+    source: str = "rules",
+) -> None:  # fmt: skip
     rt.clock.now = at(t)  # type: ignore[attr-defined]
     ev = make_event(
-        source="rules", kind=EventKind.alert, occurred_at=at(t), now=at(t), service=service,
+        source=source, kind=EventKind.alert, occurred_at=at(t), now=at(t), service=service,
         ci=f"{service}-app", severity=Severity.error, status=EventStatus(status),
         summary=f"{name} on {service}", labels={"alertname": name, "service": service},
-        fingerprint=f"rules:{name}:{service}",
+        fingerprint=f"{source}:{name}:{service}",
     )  # fmt: skip
     rt.process([ev])
 
@@ -86,6 +89,20 @@ def test_a_detected_and_recovered_fault(rt: Runtime) -> None:
     assert r["incident_id"] and r["incident_priority"] is not None
     assert doc["totals"]["ok"] and report.exit_code(doc) == 0
     assert doc["totals"]["mttd_p95_s"] == 5.0 and doc["totals"]["time_scale"] == 0.2
+
+
+def test_a_detectors_mttd_is_real_already_only_the_rules_run_compressed(rt: Runtime) -> None:
+    alert(rt, "Anomaly error_ratio", 4, source="detectors")
+    alert(rt, "Anomaly error_ratio", 20, "resolved", source="detectors")
+    close_out(rt, 21)
+    log = [inj(0, "error-burst", "start", "error-burst"), inj(0, "error-burst", "inject", "error-burst"),
+           inj(6, "error-burst", "clear", "error-burst"), inj(22, "error-burst", "end", "error-burst")]  # fmt: skip
+    with rt.sessions() as s:
+        doc = report.build(s, log, time_scale=0.2)
+    (r,) = doc["scenarios"]
+    assert r["first_alert_source"] == "detectors"
+    assert r["mttd_s"] == 4.0 and r["mttd_real_s"] == 4.0
+    assert doc["totals"]["mttd_p95_real_s"] == 4.0
 
 
 def test_an_incident_not_mitigated_before_the_operator_is_not_recovered(rt: Runtime) -> None:

@@ -25,7 +25,8 @@ def render(report: dict[str, Any]) -> str:
         f"**Time scale {scale:g}.** To fit every fault into minutes, each rule duration "
         f"(`for`, windows, evaluation interval) was multiplied by {scale:g}; thresholds are "
         f"unchanged. Wall-clock MTTD is what was measured; *real-equivalent* MTTD = wall / "
-        f"{scale:g} is what the same rules would take at normal speed. The sim's load and "
+        f"{scale:g} is what the same rules would take at normal speed (a detector's MTTD is "
+        "real already: nothing of theirs is compressed). The sim's load and "
         "faults run in real time, so the real-equivalent figure is an estimate.",
         "",
         "| result | value |",
