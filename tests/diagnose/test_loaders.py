@@ -27,6 +27,9 @@ def test_sockshop_case_ranks_the_hot_service_first(tmp_path: Path) -> None:
     assert {s.ci for s in case.series} == {"svc1", "svc2", "svc3"}
 
 
+@pytest.mark.skipif(
+    not (DATASETS / "sockshop" / "carts-cpu" / "1").is_dir(), reason="Sock Shop data not present"
+)
 def test_real_sockshop_case_ranks_carts_first() -> None:
     case = load_sockshop(DATASETS / "sockshop" / "carts-cpu" / "1")
     top = rank(case)[0]
