@@ -127,27 +127,3 @@ def test_a_leaked_connection_then_an_exhausted_pool_is_an_exhausted_pool() -> No
     )  # fmt: skip
     assert findings(ctx)[0].sig.key == "db_pool_exhausted"
     assert reason(AgentKind.remediate, ctx).output["runbook"] == "sulu-restart-app"
-
-
-def test_an_exhausted_pool_seen_first_is_still_the_slow_databases_symptom() -> None:
-    """Live, the pool's timeouts may be logged before anything names the slow queries
-    (the latency signal needs a few scrapes): the pool is the consequence all the same."""
-    ctx = fault_context("slow-db")
-    ctx.events = _realistic(
-        ["connection pool exhausted: timeout after 3.0s waiting for connection"] * 3,
-        ["connection pool exhausted: timeout after 3.0s waiting for connection"] * 12
-        + ["Anomaly p95:sulu_db_query_duration_seconds: 1.7 above its normal 0.001"],
-    )  # fmt: skip
-    assert findings(ctx)[0].sig.key == "db_slow"
-    assert reason(AgentKind.remediate, ctx).output["runbook"] == "sulu-db-release-locks"
-
-
-def test_a_slow_query_from_the_previous_fault_does_not_hide_an_exhausted_pool() -> None:
-    ctx = fault_context("db-pool-exhaustion")
-    earlier = [_shifted("slow query: list_articles took 1.52s", -20 - k, 200 + k) for k in range(3)]
-    ctx.events = earlier + _realistic(
-        ["db pool: connection checked out by job=report-export not returned (leaked=4/4)"],
-        ["connection pool exhausted: timeout after 3.0s waiting for connection"] * 12
-        + ["slow query: list_articles took 1.52s"],
-    )  # fmt: skip
-    assert findings(ctx)[0].sig.key == "db_pool_exhausted"

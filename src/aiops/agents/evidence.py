@@ -11,9 +11,7 @@ A signature's weight grows with the number of lines that show it, but slowly (a 
 one symptom must not drown the cause), and a signature gets more when:
 - a suspect change shows it (most incidents follow a change; the nearer, the stronger);
 - it appeared first (a cause precedes its symptoms);
-- an alert names it, or the root-cause ranking's top CI is of its CI type;
-and counts for little when a cause that produces it as a consequence shows too
-(`Signature.consequence_of`).
+- an alert names it, or the root-cause ranking's top CI is of its CI type.
 
 Pure: no I/O, no clock.
 """
@@ -120,11 +118,6 @@ def findings(ctx: Context) -> list[Finding]:
         texts = [c.text for c in near] + [e.summary for e in lines]
         if weight > 0:
             scored.append((weight, sig, texts, first))
-    shown_too = {sig.key for w, sig, _, _ in scored if w >= 1.0}  # a tail line is not enough
-    scored = [  # a symptom of another cause that shows too is not the cause
-        (w * TAIL, sig, texts, None) if shown_too & set(sig.consequence_of) else (w, sig, texts, t)
-        for w, sig, texts, t in scored
-    ]
     timed = [i for i, s in enumerate(scored) if s[3] is not None]
     if timed:  # the cause that showed first
         i = min(timed, key=lambda i: scored[i][3])  # type: ignore[arg-type, return-value]

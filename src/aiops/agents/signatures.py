@@ -20,10 +20,6 @@ class Signature:
     pattern: re.Pattern[str]
     words: str  # runbook lookup words
     alerts: tuple[str, ...] = ()  # alert names that hint at it (weaker than logs)
-    # causes that produce this one's symptoms as a consequence: when one of them shows
-    # too, this one is its symptom, not the cause (slow queries hold their connections
-    # longer, so the pool runs dry; a leak keeps them with queries as fast as ever)
-    consequence_of: tuple[str, ...] = ()
 
 
 def _p(text: str) -> re.Pattern[str]:
@@ -41,7 +37,6 @@ SIGNATURES: tuple[Signature, ...] = (
             r"(db )?connection|db_pool_(in_use|timeouts)|接続プール"
         ),
         "restart app application connection pool leak release",
-        consequence_of=("db_slow",),
     ),
     Signature(
         "db_slow",
