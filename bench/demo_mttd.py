@@ -4,8 +4,7 @@ Each run is a full headless `aiops demo` (sulu processes, load, scrapes, rules, 
 pipeline, SQLite) in a fresh temporary directory; the figures come from each run's
 report (store + injection log). MTTD is wall seconds at the demo's time scale (rule
 durations × scale); `*_real_s` divides the rules' figures by the scale (the detectors
-run uncompressed). False incidents are counted over
-the no-fault (`none`) periods.
+run uncompressed). False incidents are counted over the no-fault (`none`) periods.
 
 With `--detection both` (the default) the rules and the detectors run in the same demo
 on the same data; the demo keeps each fault on until every analyzer has alerted (or the

@@ -73,14 +73,18 @@ def inj(t: float, scenario: str, step: str, fault: str | None = None) -> Injecti
     return Injection(at(t), scenario, step, fault, {"ratio": 0.3} if fault else {})
 
 
+def _error_burst() -> list[Injection]:
+    """An error-burst injected at 0 s, cleared at 6 s, its window closed at 22 s."""
+    steps = ((0, "start"), (0, "inject"), (6, "clear"), (22, "end"))
+    return [inj(t, "error-burst", step, "error-burst") for t, step in steps]
+
+
 def test_a_detected_and_recovered_fault(rt: Runtime) -> None:
     alert(rt, "SuluErrorLogBurst", 5)
     alert(rt, "SuluErrorLogBurst", 20, "resolved")
     close_out(rt, 21)
-    log = [inj(0, "error-burst", "start", "error-burst"), inj(0, "error-burst", "inject", "error-burst"),
-           inj(6, "error-burst", "clear", "error-burst"), inj(22, "error-burst", "end", "error-burst")]  # fmt: skip
     with rt.sessions() as s:
-        doc = report.build(s, log, time_scale=0.2)
+        doc = report.build(s, _error_burst(), time_scale=0.2)
     (r,) = doc["scenarios"]
     assert r["detected"] and r["recovered"]
     assert r["first_alert"] == "SuluErrorLogBurst"
@@ -95,10 +99,8 @@ def test_a_detectors_mttd_is_real_already_only_the_rules_run_compressed(rt: Runt
     alert(rt, "Anomaly error_ratio", 4, source="detectors")
     alert(rt, "Anomaly error_ratio", 20, "resolved", source="detectors")
     close_out(rt, 21)
-    log = [inj(0, "error-burst", "start", "error-burst"), inj(0, "error-burst", "inject", "error-burst"),
-           inj(6, "error-burst", "clear", "error-burst"), inj(22, "error-burst", "end", "error-burst")]  # fmt: skip
     with rt.sessions() as s:
-        doc = report.build(s, log, time_scale=0.2)
+        doc = report.build(s, _error_burst(), time_scale=0.2)
     (r,) = doc["scenarios"]
     assert r["first_alert_source"] == "detectors"
     assert r["mttd_s"] == 4.0 and r["mttd_real_s"] == 4.0

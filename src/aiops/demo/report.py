@@ -90,6 +90,7 @@ class ScenarioResult:
     resolved_by_change: bool = False  # its verification held and the simulator agrees
     fix_confirmed: bool | None = None  # the simulator's fault board after it (None: unasked)
     mttr_s: float | None = None  # injection → the change's verification held, wall seconds
+    rca: dict[str, Any] | None = None  # the stored diagnosis against the fault's true root cause
 
     @property
     def mttr_real_s(self) -> float | None:
@@ -97,7 +98,6 @@ class ScenarioResult:
         if self.mttr_s is None or self.mttd_s is None or self.mttd_real_s is None:
             return None
         return round(self.mttr_s - self.mttd_s + self.mttd_real_s, 1)
-    rca: dict[str, Any] | None = None  # the stored diagnosis against the fault's true root cause
 
 
 def real_s(mttd: float | None, source: str | None, time_scale: float) -> float | None:
